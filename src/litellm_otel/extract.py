@@ -1,0 +1,294 @@
+"""Pure functions from LiteLLM call arguments and results to span attributes.
+
+Nothing here touches OpenTelemetry or LiteLLM: a mapping or a LiteLLM-shaped object in, a dict
+of attributes out. Every reader tolerates odd input (None, dicts instead of objects, wrong
+types, negative numbers) by leaving the attribute out; none of them raises for bad data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+from urllib.parse import parse_qsl, urlsplit
+
+from litellm_otel import semconv as sc
+
+AttributeValue = str | bool | int | float | Sequence[str] | Sequence[int] | Sequence[float]
+Attributes = dict[str, AttributeValue]
+
+_MAX_INT: Final = 2**63 - 1  # OTel integer attributes are int64
+_MAX_TEXT: Final = 256  # ids, model names, finish reasons: nothing legitimate is longer
+_DEFAULT_PORTS: Final = {"https": 443, "http": 80}
+
+
+def field(obj: object, name: str) -> Any:
+    """`name` read from a LiteLLM object or a plain mapping alike; None when absent."""
+    if obj is None:
+        return None
+    if isinstance(obj, Mapping):
+        return obj.get(name)
+    try:
+        return getattr(obj, name, None)
+    except Exception:  # a property that raises is just an absent field
+        return None
+
+
+def count(value: object) -> int | None:
+    """A token count: a non-negative int64 (integral floats accepted), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= _MAX_INT:
+        return value
+    return None
+
+
+def number(value: object) -> float | None:
+    """A finite int or float as float, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    result = float(value)
+    return result if math.isfinite(result) else None
+
+
+def text(value: object) -> str | None:
+    """A non-empty string bounded in size, else None."""
+    if isinstance(value, str) and value:
+        return value[:_MAX_TEXT]
+    return None
+
+
+def provider_name(litellm_provider: str) -> str:
+    """LiteLLM's provider name as the well-known `gen_ai.provider.name` value."""
+    known = sc.PROVIDER_NAMES.get(litellm_provider)
+    if known is not None:
+        return known
+    if litellm_provider.startswith("vertex_ai"):
+        return "gcp.vertex_ai"
+    return litellm_provider
+
+
+def server_attributes(api_base: object) -> Attributes:
+    """`server.address` (host alone: no credentials, path or query) and `server.port`."""
+    if not isinstance(api_base, str) or not api_base:
+        return {}
+    try:
+        parts = urlsplit(api_base)
+        host = parts.hostname
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # malformed port or netloc
+        return {}
+    if not host:
+        return {}
+    attributes: Attributes = {sc.SERVER_ADDRESS: host}
+    if port:
+        attributes[sc.SERVER_PORT] = port
+    return attributes
+
+
+def _stop_sequences(stop: object) -> list[str] | None:
+    if isinstance(stop, str):
+        return [stop]
+    if isinstance(stop, Sequence) and stop and all(isinstance(s, str) for s in stop):
+        return list(stop)
+    return None
+
+
+def _output_type(response_format: object) -> str | None:
+    if response_format is None:
+        return None
+    if isinstance(response_format, type):  # a pydantic model class: structured JSON output
+        return "json"
+    kind = field(response_format, "type")
+    if kind == "text":
+        return "text"
+    if kind in ("json_object", "json_schema"):
+        return "json"
+    return None
+
+
+_FLOAT_PARAMS: Final = (
+    ("temperature", sc.GEN_AI_REQUEST_TEMPERATURE),
+    ("top_p", sc.GEN_AI_REQUEST_TOP_P),
+    ("top_k", sc.GEN_AI_REQUEST_TOP_K),
+    ("frequency_penalty", sc.GEN_AI_REQUEST_FREQUENCY_PENALTY),
+    ("presence_penalty", sc.GEN_AI_REQUEST_PRESENCE_PENALTY),
+)
+
+
+def request_attributes(operation: str, params: Mapping[str, Any]) -> Attributes:
+    """The request parameters present in a call's arguments (SPEC §2, set at span start).
+
+    Provider and server attributes are not here: they need LiteLLM's routing, see `routing`.
+    """
+    attributes: Attributes = {sc.GEN_AI_OPERATION_NAME: operation}
+    model = text(params.get("model"))
+    if model is not None:
+        attributes[sc.GEN_AI_REQUEST_MODEL] = model
+    for key, name in _FLOAT_PARAMS:
+        value = number(params.get(key))
+        if value is not None:
+            attributes[name] = value
+    max_tokens = count(params.get("max_tokens"))
+    if max_tokens is None:
+        max_tokens = count(params.get("max_completion_tokens"))
+    if max_tokens is None:
+        max_tokens = count(params.get("max_output_tokens"))  # Responses API spelling
+    if max_tokens is not None:
+        attributes[sc.GEN_AI_REQUEST_MAX_TOKENS] = max_tokens
+    stop = _stop_sequences(params.get("stop"))
+    if stop is not None:
+        attributes[sc.GEN_AI_REQUEST_STOP_SEQUENCES] = stop
+    seed = count(params.get("seed"))
+    if seed is not None:
+        attributes[sc.GEN_AI_REQUEST_SEED] = seed
+    choices = count(params.get("n"))
+    if choices is not None and choices != 1:
+        attributes[sc.GEN_AI_REQUEST_CHOICE_COUNT] = choices
+    output_type = _output_type(params.get("response_format"))
+    if output_type is not None:
+        attributes[sc.GEN_AI_OUTPUT_TYPE] = output_type
+    if params.get("stream") is True:
+        attributes[sc.GEN_AI_REQUEST_STREAM] = True
+    if operation == sc.OP_EMBEDDINGS:
+        encoding = text(params.get("encoding_format"))
+        if encoding is not None:
+            attributes[sc.GEN_AI_REQUEST_ENCODING_FORMATS] = [encoding]
+        dimensions = count(params.get("dimensions"))
+        if dimensions is not None:
+            attributes[sc.GEN_AI_EMBEDDINGS_DIMENSION_COUNT] = dimensions
+    return attributes
+
+
+def usage_attributes(usage: object, *, with_output: bool = True) -> Attributes:
+    """Token counts from a LiteLLM `Usage` (chat, text, embeddings), a Responses API usage, or
+    a dict of either shape.
+
+    LiteLLM's normalised `Usage` already counts cache reads and cache writes in `prompt_tokens`
+    for every provider it normalises (Anthropic's raw `input_tokens` excludes them; LiteLLM adds
+    them back), so `input_tokens` is read as is. Cache and reasoning counts are emitted only when
+    the provider reported them: a reported 0 is kept, an absent field stays absent.
+    """
+    if usage is None:
+        return {}
+    attributes: Attributes = {}
+    input_tokens = count(field(usage, "prompt_tokens"))
+    if input_tokens is None:
+        input_tokens = count(field(usage, "input_tokens"))
+    if input_tokens is not None:
+        attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
+    if with_output:
+        output_tokens = count(field(usage, "completion_tokens"))
+        if output_tokens is None:
+            output_tokens = count(field(usage, "output_tokens"))
+        if output_tokens is not None:
+            attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
+    total = count(field(usage, "total_tokens"))
+    if total is not None:
+        attributes[sc.GEN_AI_USAGE_TOTAL_TOKENS] = total
+
+    input_details = field(usage, "prompt_tokens_details") or field(usage, "input_tokens_details")
+    cache_read = count(field(input_details, "cached_tokens"))
+    if cache_read is None:
+        cache_read = count(field(usage, "cache_read_input_tokens"))
+    if cache_read is not None:
+        attributes[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cache_read
+    cache_write = count(field(input_details, "cache_write_tokens"))
+    if cache_write is None:
+        cache_write = count(field(input_details, "cache_creation_tokens"))
+    if cache_write is None:
+        cache_write = count(field(usage, "cache_creation_input_tokens"))
+    if cache_write is not None:
+        attributes[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = cache_write
+    if with_output:
+        output_details = field(usage, "completion_tokens_details") or field(usage, "output_tokens_details")
+        reasoning = count(field(output_details, "reasoning_tokens"))
+        if reasoning is not None:
+            attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = reasoning
+    return attributes
+
+
+def finish_reasons(response: object) -> list[str]:
+    """Every choice's finish reason; for a Responses API result, its status as a reason."""
+    choices = field(response, "choices")
+    if isinstance(choices, Sequence) and not isinstance(choices, str):
+        return [reason for choice in choices if (reason := text(field(choice, "finish_reason")))]
+    status = text(field(response, "status"))
+    if status is None:
+        return []
+    if status == "incomplete":
+        reason = text(field(field(response, "incomplete_details"), "reason"))
+        return [reason or status]
+    return ["stop" if status == "completed" else status]
+
+
+def _rerank_usage(response: object) -> object:
+    # Rerank responses carry tokens under meta.tokens (Cohere's shape, kept by LiteLLM).
+    return field(field(response, "meta"), "tokens")
+
+
+def response_attributes(operation: str, response: object) -> Attributes:
+    """Response id, model, finish reasons and usage from a non-streaming LiteLLM result."""
+    attributes: Attributes = {}
+    response_id = text(field(response, "id"))
+    if response_id is not None:
+        attributes[sc.GEN_AI_RESPONSE_ID] = response_id
+    model = text(field(response, "model"))
+    if model is not None:
+        attributes[sc.GEN_AI_RESPONSE_MODEL] = model
+    reasons = finish_reasons(response)
+    if reasons:
+        attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
+    usage = _rerank_usage(response) if operation == sc.OP_RERANK else field(response, "usage")
+    # Embeddings produce no output tokens; LiteLLM fills completion_tokens=0 there, which would
+    # be a made-up zero.
+    attributes.update(usage_attributes(usage, with_output=operation != sc.OP_EMBEDDINGS))
+    return attributes
+
+
+def hidden_params(response: object) -> Mapping[str, Any]:
+    """LiteLLM's `_hidden_params` of a result (cost, api_base, provider), or an empty mapping."""
+    hidden = field(response, "_hidden_params")
+    return hidden if isinstance(hidden, Mapping) else {}
+
+
+def error_attributes(exc: BaseException) -> Attributes:
+    """`error.type` (fully qualified class name) and `http.response.status_code`."""
+    cls = type(exc)
+    module = cls.__module__
+    name = cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+    attributes: Attributes = {sc.ERROR_TYPE: name}
+    status = count(field(exc, "status_code"))
+    if status is not None and 100 <= status <= 599:
+        attributes[sc.HTTP_RESPONSE_STATUS_CODE] = status
+    return attributes
+
+
+def secrets(params: Mapping[str, Any]) -> tuple[str, ...]:
+    """Strings of a call that must never reach telemetry: keys and `api_base` credentials."""
+    found: list[str] = []
+    for key in ("api_key", "azure_ad_token", "aws_secret_access_key", "aws_session_token"):
+        value = params.get(key)
+        if isinstance(value, str) and len(value) >= 4:
+            found.append(value)
+    api_base = params.get("api_base")
+    if isinstance(api_base, str):
+        try:
+            parts = urlsplit(api_base)
+            found.extend(v for v in (parts.username, parts.password) if v and len(v) >= 4)
+            found.extend(v for _, v in parse_qsl(parts.query) if len(v) >= 4)
+        except ValueError:
+            pass
+    return tuple(found)
+
+
+def redact(message: str, secret_values: Sequence[str]) -> str:
+    """`message` with every secret value replaced."""
+    for secret in secret_values:
+        if secret in message:
+            message = message.replace(secret, "[REDACTED]")
+    return message

@@ -1,0 +1,196 @@
+"""The wrappers around LiteLLM's entry points, and the one place where spans start and end."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import Token
+from dataclasses import dataclass
+from typing import Any, Final
+
+from opentelemetry import context, trace
+from opentelemetry.context import Context
+from opentelemetry.instrumentation.utils import is_instrumentation_enabled
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from litellm_otel import extract
+from litellm_otel import semconv as sc
+from litellm_otel.routing import Routing
+
+_logger: Final = logging.getLogger(__name__)
+
+# Set in the context of every traced call. LiteLLM's public functions call each other (the
+# async variants run the sync ones in an executor with a copy of the context; text_completion
+# calls completion); a call made while this is set is part of the outer call and gets no span.
+_INSIDE_CALL: Final = context.create_key("litellm_otel.inside_call")
+
+_MAX_MESSAGE: Final = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One LiteLLM entry point: its GenAI operation and how its arguments are spelled."""
+
+    name: str
+    positional: tuple[str, ...]  # names of the parameters args may fill, in order
+    is_async: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Telemetry:
+    """What the wrappers need, handed over once at `instrument()`."""
+
+    tracer: trace.Tracer
+    routing: Routing
+
+
+def _params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Mapping[str, Any]:
+    if not args:
+        return kwargs
+    params = dict(zip(positional, args, strict=False))
+    params.update(kwargs)
+    return params
+
+
+class _Call:
+    """A traced LiteLLM call: starts its span, and ends it exactly once."""
+
+    __slots__ = ("_context", "_has_provider", "_has_server", "_operation", "_params", "_telemetry", "span")
+
+    def __init__(
+        self,
+        span: trace.Span,
+        operation: Operation,
+        params: Mapping[str, Any],
+        telemetry: Telemetry,
+        attributes: extract.Attributes,
+    ) -> None:
+        self.span = span
+        self._operation = operation
+        self._params = params
+        self._telemetry = telemetry
+        self._has_provider = sc.GEN_AI_PROVIDER_NAME in attributes
+        self._has_server = sc.SERVER_ADDRESS in attributes
+        self._context = context.set_value(_INSIDE_CALL, True, trace.set_span_in_context(span))
+
+    @classmethod
+    def start(
+        cls, telemetry: Telemetry, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> _Call | None:
+        try:
+            params = _params(operation.positional, args, kwargs)
+            attributes = extract.request_attributes(operation.name, params)
+            attributes.update(telemetry.routing.attributes(params))
+            model = attributes.get(sc.GEN_AI_REQUEST_MODEL)
+            name = f"{operation.name} {model}" if model else operation.name
+            span = telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
+            return cls(span, operation, params, telemetry, attributes)
+        except Exception:
+            _logger.debug("litellm-otel: could not start a span", exc_info=True)
+            return None
+
+    def attach(self) -> Token[Context]:
+        return context.attach(self._context)
+
+    def finish(self, result: object) -> None:
+        try:
+            if self.span.is_recording():
+                self.span.set_attributes(self._result_attributes(result))
+        except Exception:
+            _logger.debug("litellm-otel: could not read the response", exc_info=True)
+        self._end()
+
+    def fail(self, exc: BaseException) -> None:
+        try:
+            if self.span.is_recording():
+                secrets = extract.secrets(self._params)
+                message = extract.redact(str(exc), secrets)
+                stacktrace = extract.redact("".join(traceback.format_exception(exc)), secrets)
+                self.span.set_attributes(extract.error_attributes(exc))
+                self.span.record_exception(
+                    exc, attributes={"exception.message": message, "exception.stacktrace": stacktrace}
+                )
+                self.span.set_status(Status(StatusCode.ERROR, message[:_MAX_MESSAGE]))
+        except Exception:
+            _logger.debug("litellm-otel: could not record the error", exc_info=True)
+        self._end()
+
+    async def finish_awaited(self, awaitable: Awaitable[Any]) -> Any:
+        """Awaits a call's coroutine with the span current, then finishes or fails the span."""
+        token = self.attach()
+        try:
+            result = await awaitable
+        except BaseException as exc:
+            self.fail(exc)
+            raise
+        finally:
+            context.detach(token)
+        self.finish(result)
+        return result
+
+    def _result_attributes(self, result: object) -> extract.Attributes:
+        attributes = extract.response_attributes(self._operation.name, result)
+        hidden = extract.hidden_params(result)
+        if not self._has_provider or not self._has_server:
+            attributes.update(
+                self._telemetry.routing.attributes_from_result(
+                    hidden, provider=not self._has_provider, server=not self._has_server
+                )
+            )
+        cost = self._telemetry.routing.cost(result, hidden)
+        if cost is not None:
+            attributes[sc.GEN_AI_USAGE_COST] = cost
+        return attributes
+
+    def _end(self) -> None:
+        try:
+            self.span.end()
+        except Exception:  # a span processor that raises must not reach the caller
+            _logger.debug("litellm-otel: could not end a span", exc_info=True)
+
+
+def _untraced() -> bool:
+    return context.get_value(_INSIDE_CALL) is True or not is_instrumentation_enabled()
+
+
+Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
+
+
+def traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
+    """A wrapt wrapper giving each call of one LiteLLM entry point its CLIENT span."""
+    if operation.is_async:
+
+        async def traced_async(
+            wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+        ) -> Any:
+            call = None if _untraced() else _Call.start(telemetry, operation, args, kwargs)
+            if call is None:
+                return await wrapped(*args, **kwargs)
+            return await call.finish_awaited(wrapped(*args, **kwargs))
+
+        return traced_async
+
+    def traced_sync(
+        wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        call = None if _untraced() else _Call.start(telemetry, operation, args, kwargs)
+        if call is None:
+            return wrapped(*args, **kwargs)
+        token = call.attach()
+        try:
+            result = wrapped(*args, **kwargs)
+        except BaseException as exc:
+            call.fail(exc)
+            raise
+        finally:
+            context.detach(token)
+        if inspect.iscoroutine(result):
+            # completion(..., acompletion=True) returns the coroutine that does the provider
+            # request; the span covers it until it is awaited to completion.
+            return call.finish_awaited(result)
+        call.finish(result)
+        return result
+
+    return traced_sync

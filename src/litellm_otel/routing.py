@@ -1,0 +1,82 @@
+"""What only LiteLLM itself can tell: which provider a model goes to, where, and at what cost."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from litellm_otel import extract
+from litellm_otel import semconv as sc
+
+_logger: Final = logging.getLogger(__name__)
+
+_Route = tuple[str | None, str | None]
+
+
+class Routing:
+    """Provider, server and cost lookups through LiteLLM, cached where LiteLLM's answer is pure."""
+
+    def __init__(self, get_llm_provider: Callable[..., Any], completion_cost: Callable[..., Any]) -> None:
+        self._get_llm_provider = get_llm_provider
+        self._completion_cost = completion_cost
+        # get_llm_provider parses the model string and walks LiteLLM's provider lists on every
+        # call; its answer depends only on these three strings, so it is resolved once per triple.
+        self._route: Callable[[str, str | None, str | None], _Route] = functools.lru_cache(maxsize=1024)(
+            self._resolve
+        )
+
+    def _resolve(self, model: str, custom_llm_provider: str | None, api_base: str | None) -> _Route:
+        try:
+            _, provider, _, resolved_base = self._get_llm_provider(
+                model=model, custom_llm_provider=custom_llm_provider, api_base=api_base
+            )
+        except Exception:  # unknown model or provider: LiteLLM will raise its own error
+            return None, api_base
+        provider = provider if isinstance(provider, str) and provider else None
+        return provider, resolved_base if isinstance(resolved_base, str) else api_base
+
+    def attributes(self, params: Mapping[str, Any]) -> extract.Attributes:
+        """`gen_ai.provider.name` and `server.*` for a call, before it is made."""
+        model = params.get("model")
+        provider = params.get("custom_llm_provider")
+        api_base = params.get("api_base") or params.get("base_url")
+        if not isinstance(model, str):
+            return {}
+        provider = provider if isinstance(provider, str) else None
+        api_base = api_base if isinstance(api_base, str) else None
+        resolved_provider, resolved_base = self._route(model, provider, api_base)
+        attributes = extract.server_attributes(resolved_base)
+        if resolved_provider is not None:
+            attributes[sc.GEN_AI_PROVIDER_NAME] = extract.provider_name(resolved_provider)
+        return attributes
+
+    @staticmethod
+    def attributes_from_result(
+        hidden: Mapping[str, Any], *, provider: bool, server: bool
+    ) -> extract.Attributes:
+        """Provider and server as LiteLLM reports them after the call, for what was unknown before."""
+        attributes: extract.Attributes = {}
+        if server:
+            attributes.update(extract.server_attributes(hidden.get("api_base")))
+        name = hidden.get("custom_llm_provider")
+        if provider and isinstance(name, str) and name:
+            attributes[sc.GEN_AI_PROVIDER_NAME] = extract.provider_name(name)
+        return attributes
+
+    def cost(self, result: object, hidden: Mapping[str, Any]) -> float | None:
+        """USD cost: LiteLLM's own figure from `_hidden_params`, else `completion_cost`.
+
+        When LiteLLM put `response_cost: None` there it already tried and could not price the
+        model; asking again would cost time and give the same answer, so the cost stays absent.
+        """
+        if "response_cost" in hidden:
+            return extract.number(hidden["response_cost"])
+        if not hidden:
+            return None  # not a LiteLLM result object: nothing completion_cost could price
+        try:
+            return extract.number(self._completion_cost(completion_response=result))
+        except Exception:
+            _logger.debug("litellm-otel: LiteLLM could not price this response", exc_info=True)
+            return None

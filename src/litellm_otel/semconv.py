@@ -1,0 +1,98 @@
+"""Every attribute, span-name and metric name this library emits, in one place.
+
+Names follow the OpenTelemetry GenAI semantic conventions as released in v1.41.1. The GenAI names
+are spelled out here rather than imported: `opentelemetry-semantic-conventions` marks its GenAI
+constants as moved and its GenAI enums emit DeprecationWarning. Stable names (`error.type`,
+`server.*`, `http.*`) come from that package. A rename is a one-line change in this module.
+"""
+
+from typing import Final
+
+from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE
+from opentelemetry.semconv.attributes.http_attributes import HTTP_RESPONSE_STATUS_CODE
+from opentelemetry.semconv.attributes.server_attributes import SERVER_ADDRESS, SERVER_PORT
+
+SCHEMA_URL: Final = "https://opentelemetry.io/schemas/1.41.1"
+
+__all__ = [
+    "ERROR_TYPE",
+    "HTTP_RESPONSE_STATUS_CODE",
+    "SCHEMA_URL",
+    "SERVER_ADDRESS",
+    "SERVER_PORT",
+]
+
+# gen_ai.operation.name values
+OP_CHAT: Final = "chat"
+OP_TEXT_COMPLETION: Final = "text_completion"
+OP_EMBEDDINGS: Final = "embeddings"
+OP_GENERATE_CONTENT: Final = "generate_content"
+OP_RERANK: Final = "rerank"  # extension: no well-known value for rerank yet
+
+# Request attributes, set when the span starts.
+GEN_AI_OPERATION_NAME: Final = "gen_ai.operation.name"
+GEN_AI_PROVIDER_NAME: Final = "gen_ai.provider.name"
+GEN_AI_REQUEST_MODEL: Final = "gen_ai.request.model"
+GEN_AI_REQUEST_TEMPERATURE: Final = "gen_ai.request.temperature"
+GEN_AI_REQUEST_TOP_P: Final = "gen_ai.request.top_p"
+GEN_AI_REQUEST_TOP_K: Final = "gen_ai.request.top_k"
+GEN_AI_REQUEST_MAX_TOKENS: Final = "gen_ai.request.max_tokens"
+GEN_AI_REQUEST_STOP_SEQUENCES: Final = "gen_ai.request.stop_sequences"
+GEN_AI_REQUEST_FREQUENCY_PENALTY: Final = "gen_ai.request.frequency_penalty"
+GEN_AI_REQUEST_PRESENCE_PENALTY: Final = "gen_ai.request.presence_penalty"
+GEN_AI_REQUEST_SEED: Final = "gen_ai.request.seed"
+GEN_AI_REQUEST_CHOICE_COUNT: Final = "gen_ai.request.choice.count"
+GEN_AI_REQUEST_ENCODING_FORMATS: Final = "gen_ai.request.encoding_formats"
+GEN_AI_REQUEST_STREAM: Final = "gen_ai.request.stream"
+GEN_AI_EMBEDDINGS_DIMENSION_COUNT: Final = "gen_ai.embeddings.dimension.count"
+GEN_AI_OUTPUT_TYPE: Final = "gen_ai.output.type"
+
+# Response attributes, set before the span ends.
+GEN_AI_RESPONSE_ID: Final = "gen_ai.response.id"
+GEN_AI_RESPONSE_MODEL: Final = "gen_ai.response.model"
+GEN_AI_RESPONSE_FINISH_REASONS: Final = "gen_ai.response.finish_reasons"
+GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK: Final = "gen_ai.response.time_to_first_chunk"
+GEN_AI_USAGE_INPUT_TOKENS: Final = "gen_ai.usage.input_tokens"
+GEN_AI_USAGE_OUTPUT_TOKENS: Final = "gen_ai.usage.output_tokens"
+GEN_AI_USAGE_TOTAL_TOKENS: Final = "gen_ai.usage.total_tokens"  # extension
+GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: Final = "gen_ai.usage.cache_read.input_tokens"
+GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: Final = "gen_ai.usage.cache_creation.input_tokens"
+GEN_AI_USAGE_REASONING_OUTPUT_TOKENS: Final = "gen_ai.usage.reasoning.output_tokens"
+# Extension: the name Langfuse, OpenLIT and LiteLLM itself read; USD.
+GEN_AI_USAGE_COST: Final = "gen_ai.usage.cost"
+
+# LiteLLM-specific extensions.
+LITELLM_PREPROCESSING_DURATION_MS: Final = "litellm.preprocessing.duration_ms"
+LITELLM_STREAM_COMPLETED: Final = "litellm.stream.completed"
+LITELLM_ROUTER_MODEL_GROUP: Final = "litellm.router.model_group"
+LITELLM_ROUTER_DEPLOYMENT_ID: Final = "litellm.router.deployment_id"
+LITELLM_ROUTER_ATTEMPT: Final = "litellm.router.attempt"
+LITELLM_ROUTER_FALLBACK_DEPTH: Final = "litellm.router.fallback_depth"
+LITELLM_ROUTER_ATTEMPTS: Final = "litellm.router.attempts"
+LITELLM_ROUTER_FALLBACKS: Final = "litellm.router.fallbacks"
+LITELLM_ROUTER_FINAL_MODEL_GROUP: Final = "litellm.router.final_model_group"
+
+# LiteLLM provider names mapped to the well-known gen_ai.provider.name values. Providers not
+# listed pass through unchanged. The text-completion and azure_text entries are ours: they are
+# the same vendors reached through LiteLLM's legacy text-completion route.
+PROVIDER_NAMES: Final[dict[str, str]] = {
+    "openai": "openai",
+    "text-completion-openai": "openai",
+    "anthropic": "anthropic",
+    "bedrock": "aws.bedrock",
+    "azure": "azure.ai.openai",
+    "azure_text": "azure.ai.openai",
+    "azure_ai": "azure.ai.inference",
+    "vertex_ai": "gcp.vertex_ai",
+    "vertex_ai_beta": "gcp.vertex_ai",
+    "gemini": "gcp.gemini",
+    "cohere": "cohere",
+    "cohere_chat": "cohere",
+    "mistral": "mistral_ai",
+    "groq": "groq",
+    "deepseek": "deepseek",
+    "xai": "x_ai",
+    "perplexity": "perplexity",
+    "watsonx": "ibm.watsonx.ai",
+    "watsonx_text": "ibm.watsonx.ai",
+}

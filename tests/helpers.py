@@ -1,0 +1,45 @@
+"""Assert helpers shared by the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+USER_MESSAGES = [{"role": "user", "content": "Say hello"}]
+API_KEY = "sk-test-4f1d9c2e7b"
+
+
+def only_span(exporter: InMemorySpanExporter) -> ReadableSpan:
+    spans = exporter.get_finished_spans()
+    assert len(spans) == 1, [s.name for s in spans]
+    return spans[0]
+
+
+def attributes(span: ReadableSpan) -> dict[str, Any]:
+    return dict(span.attributes or {})
+
+
+def assert_subset(actual: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
+    mismatched = {k: (actual.get(k, "<absent>"), v) for k, v in expected.items() if actual.get(k) != v}
+    assert not mismatched, f"attribute (actual, expected): {mismatched}"
+
+
+def assert_absent(actual: Mapping[str, Any], names: Iterable[str]) -> None:
+    present = [name for name in names if name in actual]
+    assert not present, f"unexpected attributes: {present}"
+
+
+def telemetry_text(spans: Iterable[ReadableSpan]) -> str:
+    """Everything a span exports, as one string, for scanning for leaked secrets."""
+    parts: list[str] = []
+    for span in spans:
+        parts.append(span.name)
+        parts.append(repr(dict(span.attributes or {})))
+        parts.append(repr(span.status.description))
+        for event in span.events:
+            parts.append(event.name)
+            parts.append(repr(dict(event.attributes or {})))
+    return "\n".join(parts)

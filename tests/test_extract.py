@@ -1,0 +1,242 @@
+"""The pure attribute builders: LiteLLM-shaped objects or plain dicts in, attributes out."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import litellm
+import pytest
+from litellm.types.utils import ModelResponse, Usage
+
+from litellm_otel import extract
+from litellm_otel import semconv as sc
+
+
+def test_usage_from_litellm_usage_object() -> None:
+    usage = Usage(
+        prompt_tokens=1234,
+        completion_tokens=300,
+        total_tokens=1534,
+        prompt_tokens_details={"cached_tokens": 1000},
+        completion_tokens_details={"reasoning_tokens": 90},
+        cache_creation_input_tokens=200,
+    )
+    assert extract.usage_attributes(usage) == {
+        sc.GEN_AI_USAGE_INPUT_TOKENS: 1234,
+        sc.GEN_AI_USAGE_OUTPUT_TOKENS: 300,
+        sc.GEN_AI_USAGE_TOTAL_TOKENS: 1534,
+        sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: 1000,
+        sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: 200,
+        sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS: 90,
+    }
+
+
+def test_usage_from_dicts_of_either_shape() -> None:
+    chat = {"prompt_tokens": 10, "completion_tokens": 5, "prompt_tokens_details": {"cached_tokens": 0}}
+    responses = {
+        "input_tokens": 9,
+        "output_tokens": 4,
+        "total_tokens": 13,
+        "input_tokens_details": {"cached_tokens": 6},
+        "output_tokens_details": {"reasoning_tokens": 2},
+    }
+    anthropic_raw = {"prompt_tokens": 3, "cache_read_input_tokens": 7, "cache_creation_input_tokens": 8}
+    assert extract.usage_attributes(chat) == {
+        sc.GEN_AI_USAGE_INPUT_TOKENS: 10,
+        sc.GEN_AI_USAGE_OUTPUT_TOKENS: 5,
+        sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: 0,  # a reported zero is kept
+    }
+    assert extract.usage_attributes(responses) == {
+        sc.GEN_AI_USAGE_INPUT_TOKENS: 9,
+        sc.GEN_AI_USAGE_OUTPUT_TOKENS: 4,
+        sc.GEN_AI_USAGE_TOTAL_TOKENS: 13,
+        sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: 6,
+        sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS: 2,
+    }
+    assert extract.usage_attributes(anthropic_raw) == {
+        sc.GEN_AI_USAGE_INPUT_TOKENS: 3,
+        sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: 7,
+        sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: 8,
+    }
+
+
+@pytest.mark.parametrize(
+    "usage",
+    [
+        None,
+        {},
+        "tokens",
+        42,
+        [1, 2],
+        {"prompt_tokens": None, "completion_tokens": "12", "total_tokens": -1},
+        {"prompt_tokens": True, "completion_tokens": 1.5, "total_tokens": 2**70},
+        {"prompt_tokens_details": "x", "completion_tokens_details": [1]},
+        SimpleNamespace(prompt_tokens=float("nan"), prompt_tokens_details=None),
+    ],
+)
+def test_odd_usage_gives_no_attributes(usage: Any) -> None:
+    assert extract.usage_attributes(usage) == {}
+
+
+def test_property_that_raises_is_an_absent_field() -> None:
+    class Odd:
+        @property
+        def prompt_tokens(self) -> int:
+            raise RuntimeError("boom")
+
+        completion_tokens = 4
+
+    assert extract.usage_attributes(Odd()) == {sc.GEN_AI_USAGE_OUTPUT_TOKENS: 4}
+
+
+def test_response_attributes_from_model_response() -> None:
+    response = ModelResponse(
+        id="chatcmpl-1",
+        model="gpt-4o-2024-08-06",
+        choices=[
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "a"}},
+            {"index": 1, "finish_reason": "length", "message": {"role": "assistant", "content": "b"}},
+        ],
+        usage={"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7},
+    )
+    assert extract.response_attributes(sc.OP_CHAT, response) == {
+        sc.GEN_AI_RESPONSE_ID: "chatcmpl-1",
+        sc.GEN_AI_RESPONSE_MODEL: "gpt-4o-2024-08-06",
+        sc.GEN_AI_RESPONSE_FINISH_REASONS: ["stop", "length"],
+        sc.GEN_AI_USAGE_INPUT_TOKENS: 5,
+        sc.GEN_AI_USAGE_OUTPUT_TOKENS: 2,
+        sc.GEN_AI_USAGE_TOTAL_TOKENS: 7,
+    }
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        None,
+        {},
+        "text",
+        3,
+        [],
+        {"choices": "x", "usage": 5, "id": 12},
+        {"choices": [None, {"finish_reason": 3}]},
+    ],
+)
+def test_odd_responses_give_fewer_attributes(response: Any) -> None:
+    assert extract.response_attributes(sc.OP_CHAT, response) == {}
+
+
+def test_responses_api_status_becomes_finish_reason() -> None:
+    assert extract.finish_reasons({"status": "completed"}) == ["stop"]
+    assert extract.finish_reasons(
+        {"status": "incomplete", "incomplete_details": {"reason": "max_output_tokens"}}
+    ) == ["max_output_tokens"]
+    assert extract.finish_reasons({"status": "failed"}) == ["failed"]
+
+
+def test_request_attributes_read_what_is_present() -> None:
+    params = {
+        "model": "anthropic/claude-sonnet-4-5",
+        "temperature": 1,
+        "top_k": 40,
+        "max_tokens": 100,
+        "stop": "END",
+        "n": 1,
+        "stream": True,
+        "response_format": {"type": "text"},
+    }
+    assert extract.request_attributes(sc.OP_CHAT, params) == {
+        sc.GEN_AI_OPERATION_NAME: "chat",
+        sc.GEN_AI_REQUEST_MODEL: "anthropic/claude-sonnet-4-5",
+        sc.GEN_AI_REQUEST_TEMPERATURE: 1.0,
+        sc.GEN_AI_REQUEST_TOP_K: 40.0,
+        sc.GEN_AI_REQUEST_MAX_TOKENS: 100,
+        sc.GEN_AI_REQUEST_STOP_SEQUENCES: ["END"],
+        sc.GEN_AI_OUTPUT_TYPE: "text",
+        sc.GEN_AI_REQUEST_STREAM: True,
+    }
+
+
+def test_request_attributes_skip_odd_values() -> None:
+    params = {
+        "model": 12,
+        "temperature": "hot",
+        "max_tokens": -5,
+        "stop": [1, 2],
+        "seed": "x",
+        "n": None,
+        "stream": "yes",
+        "response_format": object(),
+    }
+    assert extract.request_attributes(sc.OP_CHAT, params) == {sc.GEN_AI_OPERATION_NAME: "chat"}
+
+
+def test_pydantic_response_format_means_json() -> None:
+    from pydantic import BaseModel
+
+    class Answer(BaseModel):
+        text: str
+
+    attrs = extract.request_attributes(sc.OP_CHAT, {"response_format": Answer})
+    assert attrs[sc.GEN_AI_OUTPUT_TYPE] == "json"
+
+
+@pytest.mark.parametrize(
+    ("api_base", "expected"),
+    [
+        ("https://api.openai.com/v1", {sc.SERVER_ADDRESS: "api.openai.com", sc.SERVER_PORT: 443}),
+        (
+            "http://user:secret@10.0.0.5:8080/v1?key=abc",
+            {sc.SERVER_ADDRESS: "10.0.0.5", sc.SERVER_PORT: 8080},
+        ),
+        ("http://localhost/v1", {sc.SERVER_ADDRESS: "localhost", sc.SERVER_PORT: 80}),
+        ("http://[::1]:9000", {sc.SERVER_ADDRESS: "::1", sc.SERVER_PORT: 9000}),
+        ("http://host:notaport/", {}),
+        ("not a url", {}),
+        ("", {}),
+        (None, {}),
+        (42, {}),
+    ],
+)
+def test_server_attributes_keep_the_host_alone(api_base: Any, expected: dict[str, Any]) -> None:
+    assert extract.server_attributes(api_base) == expected
+
+
+@pytest.mark.parametrize(
+    ("litellm_provider", "expected"),
+    [
+        ("openai", "openai"),
+        ("anthropic", "anthropic"),
+        ("bedrock", "aws.bedrock"),
+        ("azure", "azure.ai.openai"),
+        ("azure_ai", "azure.ai.inference"),
+        ("vertex_ai", "gcp.vertex_ai"),
+        ("vertex_ai-anthropic_models", "gcp.vertex_ai"),
+        ("gemini", "gcp.gemini"),
+        ("mistral", "mistral_ai"),
+        ("xai", "x_ai"),
+        ("watsonx", "ibm.watsonx.ai"),
+        ("hosted_vllm", "hosted_vllm"),
+    ],
+)
+def test_provider_names(litellm_provider: str, expected: str) -> None:
+    assert extract.provider_name(litellm_provider) == expected
+
+
+def test_error_attributes() -> None:
+    error = litellm.RateLimitError(message="slow down", llm_provider="openai", model="gpt-4o")
+    assert extract.error_attributes(error) == {
+        sc.ERROR_TYPE: "litellm.exceptions.RateLimitError",
+        sc.HTTP_RESPONSE_STATUS_CODE: 429,
+    }
+    assert extract.error_attributes(ValueError("x")) == {sc.ERROR_TYPE: "ValueError"}
+    odd = RuntimeError("x")
+    odd.status_code = "429"  # type: ignore[attr-defined]
+    assert extract.error_attributes(odd) == {sc.ERROR_TYPE: "RuntimeError"}
+
+
+def test_secrets_and_redaction() -> None:
+    params = {"api_key": "sk-abcdef", "api_base": "https://bob:pa55word@h.example/v1?key=qqqqqq&x=1"}
+    found = extract.secrets(params)
+    assert set(found) == {"sk-abcdef", "pa55word", "qqqqqq"}
+    assert extract.redact("bad key sk-abcdef at pa55word", found) == "bad key [REDACTED] at [REDACTED]"
