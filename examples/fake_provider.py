@@ -73,6 +73,7 @@ import contextlib
 import itertools
 import json
 import re
+import signal
 import socket
 import struct
 import sys
@@ -81,7 +82,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any, Final, TypeAlias, cast
 
 __all__ = [
@@ -1036,17 +1037,21 @@ class FakeProvider:
 
 
 def main(argv: list[str]) -> int:
+    """Serve on the port given as ``argv[1]`` (default 0 = any free port) until Ctrl-C / SIGTERM."""
     port = int(argv[1]) if len(argv) > 1 else 0
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
     provider = FakeProvider(port=port)
     provider.log_requests = True
-    provider.start()
-    print(provider.base_url, flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        provider.stop()
+    with provider:
+        print(provider.base_url, flush=True)
+        while not stop.wait(0.5):
+            pass
     return 0
 
 

@@ -12,12 +12,11 @@ from typing import Any
 import litellm
 import pytest
 from opentelemetry import trace
-from packaging.requirements import Requirement
-from packaging.requirements import Requirement
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+from packaging.requirements import Requirement
 
 import fake_provider as fp
 from fake_provider import FakeProvider
