@@ -64,6 +64,18 @@ Usage numbers are the module constants below (``CHAT_*``, ``TEXT_*``, ``EMBEDDIN
 ``ANTHROPIC_USAGE`` (the exact non-streaming wire ``usage`` objects; treat them as
 read-only). ``RecordedRequest.headers`` keys are lower-cased. ``reset()`` clears
 ``requests`` only; ids keep counting up.
+
+LiteLLM (1.106) behaviour worth knowing when driving this server:
+
+* ``litellm.responses(stream=True)`` for a model missing from LiteLLM's cost map sends a
+  *non-streaming* request and fakes the stream client-side; ``litellm.register_model`` the
+  fake model name (``{"litellm_provider": "openai", "mode": "responses"}``) to get a real
+  stream (needed for ``midstream-error`` on ``/v1/responses``).
+* Anthropic: LiteLLM's ``prompt_tokens`` = input + cache_read + cache_creation
+  (34 + 1000 + 200 = 1234), and ``reasoning_tokens`` is LiteLLM's own estimate from the
+  thinking text (Anthropic reports none).
+* ``midstream-error`` surfaces as ``litellm.MidStreamFallbackError`` for chat (both
+  providers), but as a raw ``httpx.RemoteProtocolError`` from ``litellm.responses``.
 """
 
 from __future__ import annotations
