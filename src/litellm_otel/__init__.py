@@ -108,7 +108,13 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             __name__, __version__, tracer_provider=kwargs.get("tracer_provider"), schema_url=sc.SCHEMA_URL
         )
         telemetry = Telemetry(
-            tracer=tracer, routing=Routing(litellm.get_llm_provider, litellm.completion_cost)
+            tracer=tracer,
+            routing=Routing(
+                litellm.get_llm_provider,
+                litellm.completion_cost,
+                litellm.token_counter,
+                litellm.ModelResponse,
+            ),
         )
         patched = []
         for name, operation_name in _ENTRY_POINTS:

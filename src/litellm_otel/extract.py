@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlsplit
 
 from litellm_otel import semconv as sc
+
+if TYPE_CHECKING:
+    from litellm_otel.streams import StreamState
 
 AttributeValue = str | bool | int | float | Sequence[str] | Sequence[int] | Sequence[float]
 Attributes = dict[str, AttributeValue]
@@ -247,6 +250,53 @@ def response_attributes(operation: str, response: object) -> Attributes:
     # Embeddings produce no output tokens; LiteLLM fills completion_tokens=0 there, which would
     # be a made-up zero.
     attributes.update(usage_attributes(usage, with_output=operation != sc.OP_EMBEDDINGS))
+    return attributes
+
+
+def reported_usage(usage: object) -> bool:
+    """Whether a usage object holds a provider's figures rather than LiteLLM's empty default.
+
+    LiteLLM fills all-zero `Usage()` objects where nothing was reported (text-completion stream
+    chunks, and the hidden usage of a chat stream whose provider sent none, seen on 1.106).
+    """
+    return bool(
+        count(field(usage, "prompt_tokens"))
+        or count(field(usage, "input_tokens"))
+        or count(field(usage, "completion_tokens"))
+        or count(field(usage, "output_tokens"))
+    )
+
+
+def stream_usage(state: StreamState) -> Any:
+    """The usage a stream reported: on a chunk (`include_usage`), in a Responses API snapshot, or
+    where LiteLLM leaves its own total without `include_usage`: the last chunk's hidden params."""
+    if state.response is not None:
+        usage = field(state.response, "usage")
+        return usage if reported_usage(usage) else None
+    if reported_usage(state.usage):
+        return state.usage
+    usage = hidden_params(state.last_chunk).get("usage")
+    return usage if reported_usage(usage) else None
+
+
+def stream_attributes(operation: str, state: StreamState, usage: object) -> Attributes:
+    """Response id, model, finish reasons and usage of what a stream delivered."""
+    if state.response is not None:
+        return response_attributes(operation, state.response)
+    attributes: Attributes = {}
+    last = state.last_chunk
+    response_id = text(field(last, "id"))
+    if response_id is not None:
+        attributes[sc.GEN_AI_RESPONSE_ID] = response_id
+    model = text(field(last, "model"))
+    if model is not None:
+        attributes[sc.GEN_AI_RESPONSE_MODEL] = model
+    if state.finish_reasons:
+        attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = [
+            reason for _, reason in sorted(state.finish_reasons.items()) if isinstance(reason, str)
+        ]
+    if usage is not None:
+        attributes.update(usage_attributes(usage))
     return attributes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import Token
@@ -18,6 +19,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from litellm_otel import extract
 from litellm_otel import semconv as sc
 from litellm_otel.routing import Routing
+from litellm_otel.streams import StreamState, TracedStream
 
 _logger: Final = logging.getLogger(__name__)
 
@@ -57,7 +59,17 @@ def _params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str
 class _Call:
     """A traced LiteLLM call: starts its span, and ends it exactly once."""
 
-    __slots__ = ("_context", "_has_provider", "_has_server", "_operation", "_params", "_telemetry", "span")
+    __slots__ = (
+        "_context",
+        "_has_provider",
+        "_has_server",
+        "_operation",
+        "_params",
+        "_started",
+        "_streaming",
+        "_telemetry",
+        "span",
+    )
 
     def __init__(
         self,
@@ -73,6 +85,8 @@ class _Call:
         self._telemetry = telemetry
         self._has_provider = sc.GEN_AI_PROVIDER_NAME in attributes
         self._has_server = sc.SERVER_ADDRESS in attributes
+        self._streaming = attributes.get(sc.GEN_AI_REQUEST_STREAM) is True
+        self._started = time.perf_counter()
         self._context = context.set_value(_INSIDE_CALL, True, trace.set_span_in_context(span))
 
     @classmethod
@@ -94,13 +108,37 @@ class _Call:
     def attach(self) -> Token[Context]:
         return context.attach(self._context)
 
-    def finish(self, result: object) -> None:
+    def finish(self, result: Any) -> Any:
+        """Ends the span with the result's data, and returns what the caller gets: the result
+        itself, or for a stream, a proxy that ends the span when the stream ends."""
+        if self._streaming and (hasattr(result, "__next__") or hasattr(result, "__anext__")):
+            try:
+                return TracedStream(result, self)
+            except Exception:
+                _logger.debug("litellm-otel: could not watch the stream", exc_info=True)
         try:
             if self.span.is_recording():
                 self.span.set_attributes(self._result_attributes(result))
         except Exception:
             _logger.debug("litellm-otel: could not read the response", exc_info=True)
         self._end()
+        return result
+
+    def finish_stream(self, stream: object, state: StreamState, *, completed: bool) -> None:
+        try:
+            if self.span.is_recording():
+                self.span.set_attributes(self._stream_attributes(stream, state, completed=completed))
+        except Exception:
+            _logger.debug("litellm-otel: could not read the stream", exc_info=True)
+        self._end()
+
+    def fail_stream(self, state: StreamState, exc: BaseException) -> None:
+        try:
+            if self.span.is_recording():
+                self.span.set_attributes(self._stream_attributes(None, state, completed=False))
+        except Exception:
+            _logger.debug("litellm-otel: could not read the stream", exc_info=True)
+        self.fail(exc)
 
     def fail(self, exc: BaseException) -> None:
         try:
@@ -127,8 +165,35 @@ class _Call:
             raise
         finally:
             context.detach(token)
-        self.finish(result)
-        return result
+        return self.finish(result)
+
+    def _stream_attributes(
+        self, stream: object, state: StreamState, *, completed: bool
+    ) -> extract.Attributes:
+        usage = extract.stream_usage(state)
+        model = self._params.get("model")
+        routing = self._telemetry.routing
+        if usage is None and completed and self._operation.name == sc.OP_CHAT and state.response is None:
+            usage = routing.counted_usage(
+                model, self._params.get("messages"), extract.field(stream, "response_uptil_now")
+            )
+        attributes = extract.stream_attributes(self._operation.name, state, usage)
+        attributes[sc.LITELLM_STREAM_COMPLETED] = completed
+        if state.first_chunk_at is not None:
+            attributes[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = state.first_chunk_at - self._started
+        if not self._has_provider or not self._has_server:
+            attributes.update(
+                routing.attributes_from_result(
+                    extract.hidden_params(stream),
+                    provider=not self._has_provider,
+                    server=not self._has_server,
+                )
+            )
+        if usage is not None:
+            cost = routing.usage_cost(model, usage, state.response)
+            if cost is not None:
+                attributes[sc.GEN_AI_USAGE_COST] = cost
+        return attributes
 
     def _result_attributes(self, result: object) -> extract.Attributes:
         attributes = extract.response_attributes(self._operation.name, result)
@@ -190,7 +255,6 @@ def traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
             # completion(..., acompletion=True) returns the coroutine that does the provider
             # request; the span covers it until it is awaited to completion.
             return call.finish_awaited(result)
-        call.finish(result)
-        return result
+        return call.finish(result)
 
     return traced_sync

@@ -18,9 +18,17 @@ _Route = tuple[str | None, str | None]
 class Routing:
     """Provider, server and cost lookups through LiteLLM, cached where LiteLLM's answer is pure."""
 
-    def __init__(self, get_llm_provider: Callable[..., Any], completion_cost: Callable[..., Any]) -> None:
+    def __init__(
+        self,
+        get_llm_provider: Callable[..., Any],
+        completion_cost: Callable[..., Any],
+        token_counter: Callable[..., Any] | None = None,
+        model_response: Callable[..., Any] | None = None,
+    ) -> None:
         self._get_llm_provider = get_llm_provider
         self._completion_cost = completion_cost
+        self._token_counter = token_counter
+        self._model_response = model_response
         # get_llm_provider parses the model string and walks LiteLLM's provider lists on every
         # call; its answer depends only on these three strings, so it is resolved once per triple.
         self._route: Callable[[str, str | None, str | None], _Route] = functools.lru_cache(maxsize=1024)(
@@ -80,3 +88,44 @@ class Routing:
         except Exception:
             _logger.debug("litellm-otel: LiteLLM could not price this response", exc_info=True)
             return None
+
+    def usage_cost(self, model: object, usage: object, response: object = None) -> float | None:
+        """USD cost of a streamed call, priced for the requested model from the final response
+        snapshot when the stream carried one (Responses API), else from its usage."""
+        if not isinstance(model, str) or usage is None or self._model_response is None:
+            return None
+        try:
+            if response is None:
+                response = self._model_response(model=model, usage=usage)
+            return extract.number(self._completion_cost(completion_response=response, model=model))
+        except Exception:
+            _logger.debug("litellm-otel: LiteLLM could not price this stream", exc_info=True)
+            return None
+
+    def counted_usage(
+        self, model: object, messages: object, completion_text: object
+    ) -> dict[str, int] | None:
+        """Token counts from LiteLLM's own tokenizer, for a stream whose provider reported none.
+
+        OpenAI-compatible providers send usage on a stream only when asked with
+        `stream_options.include_usage`; LiteLLM 1.106 then reports zeros rather than counting.
+        """
+        if self._token_counter is None or not isinstance(model, str) or not isinstance(messages, list):
+            return None
+        try:
+            prompt_tokens = int(self._token_counter(model=model, messages=messages))
+            completion_tokens = int(
+                self._token_counter(
+                    model=model,
+                    text=completion_text if isinstance(completion_text, str) else "",
+                    count_response_tokens=True,
+                )
+            )
+        except Exception:
+            _logger.debug("litellm-otel: LiteLLM could not count this stream's tokens", exc_info=True)
+            return None
+        return {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        }
