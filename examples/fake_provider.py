@@ -698,7 +698,12 @@ class _Handler(BaseHTTPRequestHandler):
         input_tokens = sc.token_override if sc.token_override is not None else RESPONSES_INPUT_TOKENS
         usage = _responses_usage(input_tokens, zero_cache=sc.zero_cache)
 
-        text_part: JSONObject = {"type": "output_text", "text": RESPONSE_TEXT, "annotations": []}
+        text_part: JSONObject = {
+            "type": "output_text",
+            "text": RESPONSE_TEXT,
+            "annotations": [],
+            "logprobs": [],
+        }
         item: JSONObject
         if sc.tool_name is not None:
             item = {
@@ -790,7 +795,7 @@ class _Handler(BaseHTTPRequestHandler):
                     item_id=item_id,
                     output_index=0,
                     content_index=0,
-                    part={"type": "output_text", "text": "", "annotations": []},
+                    part={"type": "output_text", "text": "", "annotations": [], "logprobs": []},
                 )
                 for k, piece in enumerate(_split(RESPONSE_TEXT, STREAM_TEXT_PIECES)):
                     if sc.midstream_error and k == 2:

@@ -193,6 +193,7 @@ def test_exception_message_with_key_is_redacted(tracer_provider: TracerProvider)
 
     telemetry = Telemetry(
         tracer=tracer_provider.get_tracer("t"),
+        metrics=None,
         routing=Routing(litellm.get_llm_provider, litellm.completion_cost),
     )
     exporter = InMemorySpanExporter()
@@ -267,6 +268,7 @@ async def test_caller_gets_the_same_exception_and_result_objects(
     result = object()
     telemetry = Telemetry(
         tracer=tracer_provider.get_tracer("t"),
+        metrics=None,
         routing=Routing(litellm.get_llm_provider, litellm.completion_cost),
     )
     wrapper = traced(Operation("chat", ("model", "messages"), is_async=is_async), telemetry=telemetry)

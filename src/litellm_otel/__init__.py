@@ -22,10 +22,12 @@ from opentelemetry.instrumentation.instrumentor import (  # type: ignore[attr-de
     BaseInstrumentor,
 )
 from opentelemetry.instrumentation.utils import unwrap
+from opentelemetry.metrics import NoOpMeterProvider, get_meter
 from opentelemetry.trace import get_tracer
 from wrapt import wrap_function_wrapper
 
 from litellm_otel import semconv as sc
+from litellm_otel.metrics import Metrics
 from litellm_otel.package import _instruments
 from litellm_otel.patch import Operation, Telemetry, traced
 from litellm_otel.routing import Routing
@@ -91,7 +93,8 @@ def _warn_if_litellm_otel_callback(litellm: Any) -> None:
 class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     """Traces LiteLLM SDK calls as OpenTelemetry GenAI spans.
 
-    `instrument(tracer_provider=...)` uses the given provider, else the global one.
+    `instrument(tracer_provider=..., meter_provider=...)` use the given providers, else the
+    global ones.
     """
 
     _patched: tuple[str, ...] = ()
@@ -107,8 +110,15 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         tracer = get_tracer(
             __name__, __version__, tracer_provider=kwargs.get("tracer_provider"), schema_url=sc.SCHEMA_URL
         )
+        meter_provider = kwargs.get("meter_provider")
+        metrics = None
+        if not isinstance(meter_provider, NoOpMeterProvider):
+            metrics = Metrics(
+                get_meter(__name__, __version__, meter_provider=meter_provider, schema_url=sc.SCHEMA_URL)
+            )
         telemetry = Telemetry(
             tracer=tracer,
+            metrics=metrics,
             routing=Routing(
                 litellm.get_llm_provider,
                 litellm.completion_cost,

@@ -253,30 +253,68 @@ def response_attributes(operation: str, response: object) -> Attributes:
     return attributes
 
 
-def reported_usage(usage: object) -> bool:
-    """Whether a usage object holds a provider's figures rather than LiteLLM's empty default.
+def _input_tokens(usage: object) -> int:
+    return count(field(usage, "prompt_tokens")) or count(field(usage, "input_tokens")) or 0
 
-    LiteLLM fills all-zero `Usage()` objects where nothing was reported (text-completion stream
-    chunks, and the hidden usage of a chat stream whose provider sent none, seen on 1.106).
+
+def merged_usage(chunks: object) -> dict[str, Any] | None:
+    """One usage from the usage-bearing chunks LiteLLM kept of a stream, in LiteLLM's `Usage`
+    shape. Providers report cumulative counts (Anthropic: input and cache in message_start,
+    output in message_delta), so each count is the largest reported."""
+    if not isinstance(chunks, list):
+        return None
+    totals: dict[str, int] = {}
+
+    def keep(name: str, value: object) -> None:
+        value = count(value)
+        if value is not None and value >= totals.get(name, 0):
+            totals[name] = value
+
+    for chunk in chunks:
+        usage = field(chunk, "usage")
+        if usage is None:
+            continue
+        keep("prompt_tokens", field(usage, "prompt_tokens"))
+        keep("completion_tokens", field(usage, "completion_tokens"))
+        details = field(usage, "prompt_tokens_details")
+        keep("cached_tokens", field(details, "cached_tokens"))
+        keep(
+            "cache_write_tokens",
+            field(details, "cache_write_tokens") or field(details, "cache_creation_tokens"),
+        )
+        keep("reasoning_tokens", field(field(usage, "completion_tokens_details"), "reasoning_tokens"))
+    if not totals.get("prompt_tokens"):
+        return None
+    merged: dict[str, Any] = {
+        "prompt_tokens": totals["prompt_tokens"],
+        "completion_tokens": totals.get("completion_tokens", 0),
+        "total_tokens": totals["prompt_tokens"] + totals.get("completion_tokens", 0),
+    }
+    prompt_details = {k: totals[k] for k in ("cached_tokens", "cache_write_tokens") if k in totals}
+    if prompt_details:
+        merged["prompt_tokens_details"] = prompt_details
+    if "reasoning_tokens" in totals:
+        merged["completion_tokens_details"] = {"reasoning_tokens": totals["reasoning_tokens"]}
+    return merged
+
+
+def stream_usage(state: StreamState, stream: object) -> Any:
+    """The usage a stream's provider reported, wherever LiteLLM put it, or None.
+
+    In order: on a chunk the caller saw (`include_usage`); in a Responses API snapshot; in the
+    last chunk's hidden params (LiteLLM 1.106 totals it there without `include_usage`); merged
+    from the chunks LiteLLM kept (1.79 leaves the hidden total without input tokens). Every
+    real request has input tokens, so a usage without them is one of LiteLLM's empty defaults.
     """
-    return bool(
-        count(field(usage, "prompt_tokens"))
-        or count(field(usage, "input_tokens"))
-        or count(field(usage, "completion_tokens"))
-        or count(field(usage, "output_tokens"))
-    )
-
-
-def stream_usage(state: StreamState) -> Any:
-    """The usage a stream reported: on a chunk (`include_usage`), in a Responses API snapshot, or
-    where LiteLLM leaves its own total without `include_usage`: the last chunk's hidden params."""
     if state.response is not None:
         usage = field(state.response, "usage")
-        return usage if reported_usage(usage) else None
-    if reported_usage(state.usage):
+        return usage if _input_tokens(usage) else None
+    if _input_tokens(state.usage):
         return state.usage
-    usage = hidden_params(state.last_chunk).get("usage")
-    return usage if reported_usage(usage) else None
+    hidden = hidden_params(state.last_chunk).get("usage")
+    if _input_tokens(hidden):
+        return hidden
+    return merged_usage(field(stream, "chunks"))
 
 
 def stream_attributes(operation: str, state: StreamState, usage: object) -> Attributes:

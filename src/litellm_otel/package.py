@@ -2,4 +2,4 @@
 # supported, and the nox `tests` session runs the suite against both ends of the range.
 _instruments = ("litellm >= 1.79.0, < 2",)
 
-_supports_metrics = False
+_supports_metrics = True

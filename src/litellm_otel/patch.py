@@ -18,6 +18,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from litellm_otel import extract
 from litellm_otel import semconv as sc
+from litellm_otel.metrics import Metrics
 from litellm_otel.routing import Routing
 from litellm_otel.streams import StreamState, TracedStream
 
@@ -46,6 +47,7 @@ class Telemetry:
 
     tracer: trace.Tracer
     routing: Routing
+    metrics: Metrics | None  # None when the meter provider is a no-op: nothing to record
 
 
 def _params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Mapping[str, Any]:
@@ -60,6 +62,7 @@ class _Call:
     """A traced LiteLLM call: starts its span, and ends it exactly once."""
 
     __slots__ = (
+        "_attributes",
         "_context",
         "_has_provider",
         "_has_server",
@@ -83,6 +86,7 @@ class _Call:
         self._operation = operation
         self._params = params
         self._telemetry = telemetry
+        self._attributes = attributes  # the request attributes, also the metrics' base
         self._has_provider = sc.GEN_AI_PROVIDER_NAME in attributes
         self._has_server = sc.SERVER_ADDRESS in attributes
         self._streaming = attributes.get(sc.GEN_AI_REQUEST_STREAM) is True
@@ -113,47 +117,72 @@ class _Call:
         itself, or for a stream, a proxy that ends the span when the stream ends."""
         if self._streaming and (hasattr(result, "__next__") or hasattr(result, "__anext__")):
             try:
-                return TracedStream(result, self)
+                return TracedStream(result, self, time_chunks=self._telemetry.metrics is not None)
             except Exception:
                 _logger.debug("litellm-otel: could not watch the stream", exc_info=True)
-        try:
-            if self.span.is_recording():
-                self.span.set_attributes(self._result_attributes(result))
-        except Exception:
-            _logger.debug("litellm-otel: could not read the response", exc_info=True)
-        self._end()
+        self._close(self._collect(self._result_attributes, result), None)
         return result
 
     def finish_stream(self, stream: object, state: StreamState, *, completed: bool) -> None:
-        try:
-            if self.span.is_recording():
-                self.span.set_attributes(self._stream_attributes(stream, state, completed=completed))
-        except Exception:
-            _logger.debug("litellm-otel: could not read the stream", exc_info=True)
-        self._end()
+        attributes = self._collect(self._stream_attributes, stream, state, completed)
+        self._close(attributes, None, state)
 
     def fail_stream(self, state: StreamState, exc: BaseException) -> None:
-        try:
-            if self.span.is_recording():
-                self.span.set_attributes(self._stream_attributes(None, state, completed=False))
-        except Exception:
-            _logger.debug("litellm-otel: could not read the stream", exc_info=True)
-        self.fail(exc)
+        self._close(self._collect(self._stream_attributes, None, state, False), exc, state)
 
     def fail(self, exc: BaseException) -> None:
+        self._close(None, exc)
+
+    def _collect(self, build: Callable[..., extract.Attributes], *args: Any) -> extract.Attributes | None:
+        """The result's attributes, when anything will read them: a recording span or metrics."""
+        if self._telemetry.metrics is None and not self.span.is_recording():
+            return None
         try:
-            if self.span.is_recording():
-                secrets = extract.secrets(self._params)
-                message = extract.redact(str(exc), secrets)
-                stacktrace = extract.redact("".join(traceback.format_exception(exc)), secrets)
-                self.span.set_attributes(extract.error_attributes(exc))
-                self.span.record_exception(
-                    exc, attributes={"exception.message": message, "exception.stacktrace": stacktrace}
-                )
-                self.span.set_status(Status(StatusCode.ERROR, message[:_MAX_MESSAGE]))
+            return build(*args)
         except Exception:
-            _logger.debug("litellm-otel: could not record the error", exc_info=True)
-        self._end()
+            _logger.debug("litellm-otel: could not read the result", exc_info=True)
+            return None
+
+    def _close(
+        self,
+        attributes: extract.Attributes | None,
+        exc: BaseException | None,
+        stream: StreamState | None = None,
+    ) -> None:
+        """The one place a span ends; metrics are recorded after it."""
+        duration = time.perf_counter() - self._started
+        error_type = None
+        try:
+            if exc is not None:
+                error = extract.error_attributes(exc)
+                error_type = str(error[sc.ERROR_TYPE])
+            if self.span.is_recording():
+                if attributes:
+                    self.span.set_attributes(attributes)
+                if exc is not None:
+                    self._record_error(exc, error)
+        except Exception:
+            _logger.debug("litellm-otel: could not fill in the span", exc_info=True)
+        try:
+            self.span.end()
+        except Exception:  # a span processor that raises must not reach the caller
+            _logger.debug("litellm-otel: could not end a span", exc_info=True)
+        metrics = self._telemetry.metrics
+        if metrics is not None:
+            try:
+                metrics.record(self._attributes, attributes, error_type, duration, self._started, stream)
+            except Exception:
+                _logger.debug("litellm-otel: could not record metrics", exc_info=True)
+
+    def _record_error(self, exc: BaseException, error: extract.Attributes) -> None:
+        secrets = extract.secrets(self._params)
+        message = extract.redact(str(exc), secrets)
+        stacktrace = extract.redact("".join(traceback.format_exception(exc)), secrets)
+        self.span.set_attributes(error)
+        self.span.record_exception(
+            exc, attributes={"exception.message": message, "exception.stacktrace": stacktrace}
+        )
+        self.span.set_status(Status(StatusCode.ERROR, message[:_MAX_MESSAGE]))
 
     async def finish_awaited(self, awaitable: Awaitable[Any]) -> Any:
         """Awaits a call's coroutine with the span current, then finishes or fails the span."""
@@ -167,10 +196,8 @@ class _Call:
             context.detach(token)
         return self.finish(result)
 
-    def _stream_attributes(
-        self, stream: object, state: StreamState, *, completed: bool
-    ) -> extract.Attributes:
-        usage = extract.stream_usage(state)
+    def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
+        usage = extract.stream_usage(state, stream)
         model = self._params.get("model")
         routing = self._telemetry.routing
         if usage is None and completed and self._operation.name == sc.OP_CHAT and state.response is None:
@@ -208,12 +235,6 @@ class _Call:
         if cost is not None:
             attributes[sc.GEN_AI_USAGE_COST] = cost
         return attributes
-
-    def _end(self) -> None:
-        try:
-            self.span.end()
-        except Exception:  # a span processor that raises must not reach the caller
-            _logger.debug("litellm-otel: could not end a span", exc_info=True)
 
 
 def _untraced() -> bool:

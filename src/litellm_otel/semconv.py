@@ -96,3 +96,11 @@ PROVIDER_NAMES: Final[dict[str, str]] = {
     "watsonx": "ibm.watsonx.ai",
     "watsonx_text": "ibm.watsonx.ai",
 }
+
+# Metrics (SPEC §3).
+GEN_AI_CLIENT_OPERATION_DURATION: Final = "gen_ai.client.operation.duration"
+GEN_AI_CLIENT_TOKEN_USAGE: Final = "gen_ai.client.token.usage"
+GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK: Final = "gen_ai.client.operation.time_to_first_chunk"
+GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK: Final = "gen_ai.client.operation.time_per_output_chunk"
+GEN_AI_TOKEN_TYPE: Final = "gen_ai.token.type"
+# The cost histogram shares its name with the span attribute GEN_AI_USAGE_COST (extension).

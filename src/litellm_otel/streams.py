@@ -9,6 +9,7 @@ attributes are built once, at the end.
 from __future__ import annotations
 
 import time
+from array import array
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ class StreamState:
 
     __slots__ = (
         "chunk_count",
+        "chunk_gaps",
         "finish_reasons",
         "first_chunk_at",
         "last_chunk",
@@ -35,8 +37,11 @@ class StreamState:
         "usage",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, *, time_chunks: bool) -> None:
         self.chunk_count = 0
+        # Seconds between consecutive chunks, for the time-per-output-chunk metric; a compact
+        # array of doubles, so a chunk costs no object allocation. None when metrics are off.
+        self.chunk_gaps: array[float] | None = array("d") if time_chunks else None
         self.first_chunk_at: float | None = None
         self.last_chunk_at: float | None = None
         self.last_chunk: Any = None
@@ -48,6 +53,8 @@ class StreamState:
         now = time.perf_counter()
         if self.first_chunk_at is None:
             self.first_chunk_at = now
+        elif self.chunk_gaps is not None and self.last_chunk_at is not None:
+            self.chunk_gaps.append(now - self.last_chunk_at)
         self.last_chunk_at = now
         self.chunk_count += 1
         self.last_chunk = chunk
@@ -71,10 +78,10 @@ class StreamState:
 class TracedStream(_Proxy):
     """LiteLLM's stream, unchanged for the caller, ending its call's span exactly once."""
 
-    def __init__(self, wrapped: Any, call: _Call) -> None:
+    def __init__(self, wrapped: Any, call: _Call, *, time_chunks: bool) -> None:
         super().__init__(wrapped)
         self._self_call: _Call | None = call
-        self._self_state = StreamState()
+        self._self_state = StreamState(time_chunks=time_chunks)
 
     # LiteLLM's __iter__/__aiter__ return the unwrapped stream; iterating must stay on the proxy.
     def __iter__(self) -> TracedStream:

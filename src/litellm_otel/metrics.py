@@ -1,0 +1,99 @@
+"""The GenAI client metrics (SPEC §3), recorded once per traced call after its span ends."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from opentelemetry.metrics import Meter
+
+from litellm_otel import semconv as sc
+
+if TYPE_CHECKING:
+    from litellm_otel.streams import StreamState
+
+# Bucket advice from the GenAI conventions: seconds doubling from 10 ms, tokens times 4 from 1.
+DURATION_BUCKETS: Final = tuple(0.01 * 2**i for i in range(14))  # 0.01 … 81.92
+TOKEN_BUCKETS: Final = tuple(4**i for i in range(14))  # 1 … 67108864
+COST_BUCKETS: Final = (0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0)
+
+# Request attributes copied onto every data point.
+_REQUEST_KEYS: Final = (
+    sc.GEN_AI_OPERATION_NAME,
+    sc.GEN_AI_PROVIDER_NAME,
+    sc.GEN_AI_REQUEST_MODEL,
+    sc.SERVER_ADDRESS,
+    sc.SERVER_PORT,
+)
+
+
+class Metrics:
+    """The instruments, created once per `instrument()`."""
+
+    def __init__(self, meter: Meter) -> None:
+        self.duration = meter.create_histogram(
+            sc.GEN_AI_CLIENT_OPERATION_DURATION,
+            unit="s",
+            description="GenAI operation duration.",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
+        )
+        self.token_usage = meter.create_histogram(
+            sc.GEN_AI_CLIENT_TOKEN_USAGE,
+            unit="{token}",
+            description="Number of input and output tokens used.",
+            explicit_bucket_boundaries_advisory=TOKEN_BUCKETS,
+        )
+        self.time_to_first_chunk = meter.create_histogram(
+            sc.GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+            unit="s",
+            description="Time to receive the first chunk of a streamed response.",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
+        )
+        self.time_per_output_chunk = meter.create_histogram(
+            sc.GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
+            unit="s",
+            description="Time between consecutive chunks of a streamed response.",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
+        )
+        self.cost = meter.create_histogram(
+            sc.GEN_AI_USAGE_COST,
+            unit="USD",
+            description="Cost of GenAI operations as priced by LiteLLM.",
+            explicit_bucket_boundaries_advisory=COST_BUCKETS,
+        )
+
+    def record(
+        self,
+        request: Mapping[str, Any],
+        result: Mapping[str, Any] | None,
+        error_type: str | None,
+        duration: float,
+        started: float,
+        stream: StreamState | None,
+    ) -> None:
+        """Records one call. `request` and `result` are the span's attributes, so the metric
+        attributes are built from data already extracted, once."""
+        attributes = {key: request[key] for key in _REQUEST_KEYS if key in request}
+        result = result or {}
+        response_model = result.get(sc.GEN_AI_RESPONSE_MODEL)
+        if response_model is not None:
+            attributes[sc.GEN_AI_RESPONSE_MODEL] = response_model
+        if error_type is not None:
+            attributes[sc.ERROR_TYPE] = error_type
+        self.duration.record(duration, attributes)
+
+        input_tokens = result.get(sc.GEN_AI_USAGE_INPUT_TOKENS)
+        if input_tokens is not None:
+            self.token_usage.record(input_tokens, {**attributes, sc.GEN_AI_TOKEN_TYPE: "input"})
+        output_tokens = result.get(sc.GEN_AI_USAGE_OUTPUT_TOKENS)
+        if output_tokens is not None:
+            self.token_usage.record(output_tokens, {**attributes, sc.GEN_AI_TOKEN_TYPE: "output"})
+        cost = result.get(sc.GEN_AI_USAGE_COST)
+        if cost is not None:
+            self.cost.record(cost, attributes)
+
+        if stream is not None and stream.first_chunk_at is not None:
+            self.time_to_first_chunk.record(stream.first_chunk_at - started, attributes)
+            if stream.chunk_gaps is not None:
+                for gap in stream.chunk_gaps:
+                    self.time_per_output_chunk.record(gap, attributes)
