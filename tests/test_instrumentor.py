@@ -41,15 +41,20 @@ def chat(provider: FakeProvider, model: str = "openai/fake-gpt", **extra: Any) -
 def test_uninstrument_restores_every_original(
     provider: FakeProvider, tracer_provider: TracerProvider, span_exporter: InMemorySpanExporter
 ) -> None:
-    originals = {name: getattr(litellm, name) for name, _ in _ENTRY_POINTS if hasattr(litellm, name)}
-    assert {"completion", "acompletion", "embedding", "aembedding"} <= set(originals)
+    from litellm.litellm_core_utils import fallback_utils, litellm_logging
+
+    patchable = [(litellm, name) for name, _ in _ENTRY_POINTS if hasattr(litellm, name)]
+    patchable += [(litellm.Router, name) for name in ("completion", "acompletion", "embedding", "aembedding")]
+    patchable += [(litellm.router, "run_async_function"), (fallback_utils, "run_async_function")]
+    patchable += [(litellm_logging.Logging, "pre_call")]
+    originals = {(owner, name): owner.__dict__[name] for owner, name in patchable}
     instrumentor = LiteLLMInstrumentor()
     instrumentor.instrument(tracer_provider=tracer_provider)
-    assert all(getattr(litellm, name) is not original for name, original in originals.items())
+    assert all(owner.__dict__[name] is not original for (owner, name), original in originals.items())
 
     instrumentor.uninstrument()
 
-    assert all(getattr(litellm, name) is original for name, original in originals.items())
+    assert all(owner.__dict__[name] is original for (owner, name), original in originals.items())
     chat(provider)
     assert span_exporter.get_finished_spans() == ()
 

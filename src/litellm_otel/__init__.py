@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import sys
 from collections.abc import Collection
 from typing import Any, Final
 
@@ -29,7 +30,7 @@ from wrapt import wrap_function_wrapper
 from litellm_otel import semconv as sc
 from litellm_otel.metrics import Metrics
 from litellm_otel.package import _instruments
-from litellm_otel.patch import Operation, Telemetry, traced
+from litellm_otel.patch import Operation, Telemetry, carry_context, router_traced, stamp_handoff, traced
 from litellm_otel.routing import Routing
 from litellm_otel.version import __version__
 
@@ -55,17 +56,41 @@ _ENTRY_POINTS: Final = (
     ("arerank", sc.OP_RERANK),
 )
 
+# Router methods defined on the class, so Routers built before instrument() are traced too.
+# Router.responses/aresponses are bound per instance in Router.__init__ from litellm.aresponses:
+# their attempts are traced for Routers built after instrument(), without a router span.
+_ROUTER_METHODS: Final = (
+    ("completion", sc.OP_CHAT),
+    ("acompletion", sc.OP_CHAT),
+    ("text_completion", sc.OP_TEXT_COMPLETION),
+    ("atext_completion", sc.OP_TEXT_COMPLETION),
+    ("embedding", sc.OP_EMBEDDINGS),
+    ("aembedding", sc.OP_EMBEDDINGS),
+    ("image_generation", sc.OP_GENERATE_CONTENT),
+    ("aimage_generation", sc.OP_GENERATE_CONTENT),
+    ("rerank", sc.OP_RERANK),
+    ("arerank", sc.OP_RERANK),
+)
+
+# Modules that bind LiteLLM's run_async_function by name (sync Router calls, SDK fallbacks).
+_RUN_ASYNC_MODULES: Final = ("litellm.router", "litellm.litellm_core_utils.fallback_utils")
+
 _POSITIONAL_KINDS: Final = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
 
-def _positional_names(function: Any) -> tuple[str, ...]:
+def _operation(name: str, function: Any, *, method: bool = False) -> Operation:
     # Dispatch functions take *args/**kwargs but set __wrapped__ to the legacy function, whose
-    # signature inspect.signature follows.
+    # signature inspect.signature follows. A method's args reach wrapt without `self`.
     try:
-        parameters = inspect.signature(function).parameters.values()
+        parameters = list(inspect.signature(function).parameters.values())
     except (TypeError, ValueError):
-        return ()
-    return tuple(p.name for p in parameters if p.kind in _POSITIONAL_KINDS)
+        parameters = []
+    positional = tuple(p.name for p in parameters if p.kind in _POSITIONAL_KINDS)
+    return Operation(
+        name=name,
+        positional=positional[1:] if method else positional,
+        is_async=inspect.iscoroutinefunction(function),
+    )
 
 
 def _is_litellm_otel_callback(callback: object) -> bool:
@@ -97,7 +122,7 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     global ones.
     """
 
-    _patched: tuple[str, ...] = ()
+    _patched: tuple[tuple[Any, str], ...] = ()  # (owner, attribute) of every wrapper installed
 
     def instrumentation_dependencies(self) -> Collection[str]:
         return _instruments
@@ -126,24 +151,35 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
                 litellm.ModelResponse,
             ),
         )
-        patched = []
+        patched: list[tuple[Any, str]] = []
+
+        def patch(owner: Any, name: str, wrapper: Any) -> None:
+            wrap_function_wrapper(owner, name, wrapper)
+            patched.append((owner, name))
+
         for name, operation_name in _ENTRY_POINTS:
             function = getattr(litellm, name, None)
-            if function is None:
-                continue
-            operation = Operation(
-                name=operation_name,
-                positional=_positional_names(function),
-                is_async=inspect.iscoroutinefunction(function),
-            )
-            wrap_function_wrapper(litellm, name, traced(operation, telemetry=telemetry))
-            patched.append(name)
+            if function is not None:
+                patch(litellm, name, traced(_operation(operation_name, function), telemetry=telemetry))
+        router_class = getattr(litellm, "Router", None)
+        for name, operation_name in _ROUTER_METHODS:
+            method = router_class.__dict__.get(name) if router_class is not None else None
+            if inspect.isfunction(method):
+                operation = _operation(operation_name, method, method=True)
+                patch(router_class, name, router_traced(operation, telemetry=telemetry))
+        for module_name in _RUN_ASYNC_MODULES:
+            module = sys.modules.get(module_name)
+            if module is not None and callable(getattr(module, "run_async_function", None)):
+                patch(module, "run_async_function", carry_context)
+        logging_class = getattr(
+            sys.modules.get("litellm.litellm_core_utils.litellm_logging"), "Logging", None
+        )
+        if logging_class is not None and inspect.isfunction(logging_class.__dict__.get("pre_call")):
+            patch(logging_class, "pre_call", stamp_handoff)
         self._patched = tuple(patched)
         _warn_if_litellm_otel_callback(litellm)
 
     def _uninstrument(self, **kwargs: Any) -> None:
-        import litellm  # noqa: PLC0415
-
-        for name in self._patched:
-            unwrap(litellm, name)
+        for owner, name in self._patched:
+            unwrap(owner, name)
         self._patched = ()

@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import Token
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from opentelemetry import context, trace
 from opentelemetry.context import Context
@@ -24,10 +24,12 @@ from litellm_otel.streams import StreamState, TracedStream
 
 _logger: Final = logging.getLogger(__name__)
 
-# Set in the context of every traced call. LiteLLM's public functions call each other (the
-# async variants run the sync ones in an executor with a copy of the context; text_completion
-# calls completion); a call made while this is set is part of the outer call and gets no span.
-_INSIDE_CALL: Final = context.create_key("litellm_otel.inside_call")
+# The traced call a context is inside. LiteLLM's public functions call each other (the async
+# variants run the sync ones in an executor with a copy of the context; text_completion calls
+# completion); a call made while one is current is part of it and gets no span of its own.
+_CURRENT_CALL: Final = context.create_key("litellm_otel.call")
+# The Router call a context is inside: the provider calls it makes are its attempts.
+_CURRENT_ROUTER: Final = context.create_key("litellm_otel.router_call")
 
 _MAX_MESSAGE: Final = 1024
 
@@ -58,59 +60,49 @@ def _params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str
     return params
 
 
-class _Call:
-    """A traced LiteLLM call: starts its span, and ends it exactly once."""
+class _Traced:
+    """A span around one LiteLLM call: started by `start`, ended exactly once by `_close`."""
 
-    __slots__ = (
-        "_attributes",
-        "_context",
-        "_has_provider",
-        "_has_server",
-        "_operation",
-        "_params",
-        "_started",
-        "_streaming",
-        "_telemetry",
-        "span",
-    )
+    __slots__ = ("_context", "_operation", "_params", "_started", "_streaming", "_telemetry", "span")
+
+    kind: ClassVar[SpanKind]
+    context_key: ClassVar[str]
 
     def __init__(
-        self,
-        span: trace.Span,
-        operation: Operation,
-        params: Mapping[str, Any],
-        telemetry: Telemetry,
-        attributes: extract.Attributes,
+        self, span: trace.Span, operation: Operation, params: Mapping[str, Any], telemetry: Telemetry
     ) -> None:
         self.span = span
         self._operation = operation
         self._params = params
         self._telemetry = telemetry
-        self._attributes = attributes  # the request attributes, also the metrics' base
-        self._has_provider = sc.GEN_AI_PROVIDER_NAME in attributes
-        self._has_server = sc.SERVER_ADDRESS in attributes
-        self._streaming = attributes.get(sc.GEN_AI_REQUEST_STREAM) is True
+        self._streaming = params.get("stream") is True
         self._started = time.perf_counter()
-        self._context = context.set_value(_INSIDE_CALL, True, trace.set_span_in_context(span))
+        self._context = context.set_value(self.context_key, self, trace.set_span_in_context(span))
+
+    @classmethod
+    def untraced(cls) -> bool:
+        return not is_instrumentation_enabled()
 
     @classmethod
     def start(
         cls, telemetry: Telemetry, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> _Call | None:
-        try:
-            params = _params(operation.positional, args, kwargs)
-            attributes = extract.request_attributes(operation.name, params)
-            attributes.update(telemetry.routing.attributes(params))
-            model = attributes.get(sc.GEN_AI_REQUEST_MODEL)
-            name = f"{operation.name} {model}" if model else operation.name
-            span = telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
-            return cls(span, operation, params, telemetry, attributes)
-        except Exception:
-            _logger.debug("litellm-otel: could not start a span", exc_info=True)
-            return None
+    ) -> _Traced | None:
+        raise NotImplementedError
 
     def attach(self) -> Token[Context]:
         return context.attach(self._context)
+
+    async def finish_awaited(self, awaitable: Awaitable[Any]) -> Any:
+        """Awaits a call's coroutine with the span current, then finishes or fails the span."""
+        token = self.attach()
+        try:
+            result = await awaitable
+        except BaseException as exc:
+            self.fail(exc)
+            raise
+        finally:
+            context.detach(token)
+        return self.finish(result)
 
     def finish(self, result: Any) -> Any:
         """Ends the span with the result's data, and returns what the caller gets: the result
@@ -124,8 +116,7 @@ class _Call:
         return result
 
     def finish_stream(self, stream: object, state: StreamState, *, completed: bool) -> None:
-        attributes = self._collect(self._stream_attributes, stream, state, completed)
-        self._close(attributes, None, state)
+        self._close(self._collect(self._stream_attributes, stream, state, completed), None, state)
 
     def fail_stream(self, state: StreamState, exc: BaseException) -> None:
         self._close(self._collect(self._stream_attributes, None, state, False), exc, state)
@@ -167,12 +158,10 @@ class _Call:
             self.span.end()
         except Exception:  # a span processor that raises must not reach the caller
             _logger.debug("litellm-otel: could not end a span", exc_info=True)
-        metrics = self._telemetry.metrics
-        if metrics is not None:
-            try:
-                metrics.record(self._attributes, attributes, error_type, duration, self._started, stream)
-            except Exception:
-                _logger.debug("litellm-otel: could not record metrics", exc_info=True)
+        try:
+            self._record_metrics(attributes, error_type, duration, stream)
+        except Exception:
+            _logger.debug("litellm-otel: could not record metrics", exc_info=True)
 
     def _record_error(self, exc: BaseException, error: extract.Attributes) -> None:
         secrets = extract.secrets(self._params)
@@ -184,17 +173,91 @@ class _Call:
         )
         self.span.set_status(Status(StatusCode.ERROR, message[:_MAX_MESSAGE]))
 
-    async def finish_awaited(self, awaitable: Awaitable[Any]) -> Any:
-        """Awaits a call's coroutine with the span current, then finishes or fails the span."""
-        token = self.attach()
+    def _result_attributes(self, result: object) -> extract.Attributes:
+        raise NotImplementedError
+
+    def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
+        raise NotImplementedError
+
+    def _record_metrics(
+        self,
+        attributes: extract.Attributes | None,
+        error_type: str | None,
+        duration: float,
+        stream: StreamState | None,
+    ) -> None:
+        return None
+
+
+class _Call(_Traced):
+    """One provider request: a CLIENT span with the request, response, usage and cost."""
+
+    __slots__ = ("_attributes", "_has_provider", "_has_server", "handoff_at")
+
+    kind = SpanKind.CLIENT
+    context_key = _CURRENT_CALL
+
+    def __init__(
+        self,
+        span: trace.Span,
+        operation: Operation,
+        params: Mapping[str, Any],
+        telemetry: Telemetry,
+        attributes: extract.Attributes,
+    ) -> None:
+        super().__init__(span, operation, params, telemetry)
+        self._attributes = attributes  # the request attributes, also the metrics' base
+        self._has_provider = sc.GEN_AI_PROVIDER_NAME in attributes
+        self._has_server = sc.SERVER_ADDRESS in attributes
+        self.handoff_at: float | None = None  # when LiteLLM first handed the request to the provider
+
+    @classmethod
+    def untraced(cls) -> bool:
+        return context.get_value(_CURRENT_CALL) is not None or not is_instrumentation_enabled()
+
+    @classmethod
+    def start(
+        cls, telemetry: Telemetry, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> _Traced | None:
         try:
-            result = await awaitable
-        except BaseException as exc:
-            self.fail(exc)
-            raise
-        finally:
-            context.detach(token)
-        return self.finish(result)
+            params = _params(operation.positional, args, kwargs)
+            router = context.get_value(_CURRENT_ROUTER)
+            if router is None and params.get("fallbacks"):
+                # SDK-level fallbacks: LiteLLM calls its public functions again per model, so
+                # this call only orchestrates; the provider requests get the CLIENT spans.
+                return _FallbacksCall.start(telemetry, operation, args, kwargs)
+            attributes = extract.request_attributes(operation.name, params)
+            attributes.update(telemetry.routing.attributes(params))
+            if isinstance(router, _RouterCall):
+                attributes.update(router.attempt_attributes(params))
+            model = attributes.get(sc.GEN_AI_REQUEST_MODEL)
+            name = f"{operation.name} {model}" if model else operation.name
+            span = telemetry.tracer.start_span(name, kind=cls.kind, attributes=attributes)
+            return cls(span, operation, params, telemetry, attributes)
+        except Exception:
+            _logger.debug("litellm-otel: could not start a span", exc_info=True)
+            return None
+
+    def _common_attributes(self, hidden: Mapping[str, Any]) -> extract.Attributes:
+        attributes: extract.Attributes = {}
+        if self.handoff_at is not None:
+            attributes[sc.LITELLM_PREPROCESSING_DURATION_MS] = (self.handoff_at - self._started) * 1000.0
+        if not self._has_provider or not self._has_server:
+            attributes.update(
+                self._telemetry.routing.attributes_from_result(
+                    hidden, provider=not self._has_provider, server=not self._has_server
+                )
+            )
+        return attributes
+
+    def _result_attributes(self, result: object) -> extract.Attributes:
+        attributes = extract.response_attributes(self._operation.name, result)
+        hidden = extract.hidden_params(result)
+        attributes.update(self._common_attributes(hidden))
+        cost = self._telemetry.routing.cost(result, hidden)
+        if cost is not None:
+            attributes[sc.GEN_AI_USAGE_COST] = cost
+        return attributes
 
     def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
         usage = extract.stream_usage(state, stream)
@@ -208,50 +271,138 @@ class _Call:
         attributes[sc.LITELLM_STREAM_COMPLETED] = completed
         if state.first_chunk_at is not None:
             attributes[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = state.first_chunk_at - self._started
-        if not self._has_provider or not self._has_server:
-            attributes.update(
-                routing.attributes_from_result(
-                    extract.hidden_params(stream),
-                    provider=not self._has_provider,
-                    server=not self._has_server,
-                )
-            )
+        attributes.update(self._common_attributes(extract.hidden_params(stream)))
         if usage is not None:
             cost = routing.usage_cost(model, usage, state.response)
             if cost is not None:
                 attributes[sc.GEN_AI_USAGE_COST] = cost
         return attributes
 
+    def _record_metrics(
+        self,
+        attributes: extract.Attributes | None,
+        error_type: str | None,
+        duration: float,
+        stream: StreamState | None,
+    ) -> None:
+        metrics = self._telemetry.metrics
+        if metrics is not None:
+            metrics.record(self._attributes, attributes, error_type, duration, self._started, stream)
+
+
+class _RouterCall(_Traced):
+    """A Router call: an INTERNAL span over its attempts. It orchestrates, so it carries no
+    usage, no cost and records no metrics (its attempts do)."""
+
+    __slots__ = ("_attempts", "_groups")
+
+    kind = SpanKind.INTERNAL
+    context_key = _CURRENT_ROUTER
+
+    def __init__(
+        self, span: trace.Span, operation: Operation, params: Mapping[str, Any], telemetry: Telemetry
+    ) -> None:
+        super().__init__(span, operation, params, telemetry)
+        self._attempts = 0
+        self._groups: list[str] = []  # model groups tried, in order: the first, then fallbacks
+
+    @classmethod
+    def start(
+        cls, telemetry: Telemetry, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> _RouterCall | None:
+        try:
+            params = _params(operation.positional, args, kwargs)
+            group = extract.text(params.get("model"))
+            attributes: extract.Attributes = {}
+            if group is not None:
+                attributes[sc.LITELLM_ROUTER_MODEL_GROUP] = group
+            name = f"router {operation.name} {group}" if group else f"router {operation.name}"
+            span = telemetry.tracer.start_span(name, kind=cls.kind, attributes=attributes)
+            return cls(span, operation, params, telemetry)
+        except Exception:
+            _logger.debug("litellm-otel: could not start a router span", exc_info=True)
+            return None
+
+    def attempt_attributes(self, params: Mapping[str, Any]) -> extract.Attributes:
+        """The Router's view of one attempt, read when it starts: LiteLLM mutates the metadata
+        dict in place across retries (and, on 1.79, across fallbacks)."""
+        self._attempts += 1
+        attributes: extract.Attributes = {sc.LITELLM_ROUTER_ATTEMPT: self._attempts}
+        metadata = params.get("metadata")
+        if not isinstance(metadata, Mapping) or "model_group" not in metadata:
+            metadata = params.get("litellm_metadata")
+        group = extract.text(extract.field(metadata, "model_group"))
+        if group is not None:
+            attributes[sc.LITELLM_ROUTER_MODEL_GROUP] = group
+        else:  # SDK-level fallbacks: each model is its own group
+            group = extract.text(params.get("model"))
+        if group is not None and group not in self._groups:
+            self._groups.append(group)
+        model_info = params.get("model_info") or extract.field(metadata, "model_info")
+        deployment_id = extract.text(extract.field(model_info, "id"))
+        if deployment_id is not None:
+            attributes[sc.LITELLM_ROUTER_DEPLOYMENT_ID] = deployment_id
+        depth = extract.count(params.get("fallback_depth"))
+        if depth is None:  # LiteLLM 1.79 passes no fallback_depth: count the groups tried
+            depth = self._groups.index(group) if group in self._groups else 0
+        attributes[sc.LITELLM_ROUTER_FALLBACK_DEPTH] = depth
+        return attributes
+
+    def _summary(self) -> extract.Attributes:
+        attributes: extract.Attributes = {
+            sc.LITELLM_ROUTER_ATTEMPTS: self._attempts,
+            sc.LITELLM_ROUTER_FALLBACKS: max(len(self._groups) - 1, 0),
+        }
+        if self._groups:
+            attributes[sc.LITELLM_ROUTER_FINAL_MODEL_GROUP] = self._groups[-1]
+        return attributes
+
+    def fail(self, exc: BaseException) -> None:
+        self._close(self._summary(), exc)
+
     def _result_attributes(self, result: object) -> extract.Attributes:
-        attributes = extract.response_attributes(self._operation.name, result)
-        hidden = extract.hidden_params(result)
-        if not self._has_provider or not self._has_server:
-            attributes.update(
-                self._telemetry.routing.attributes_from_result(
-                    hidden, provider=not self._has_provider, server=not self._has_server
-                )
-            )
-        cost = self._telemetry.routing.cost(result, hidden)
-        if cost is not None:
-            attributes[sc.GEN_AI_USAGE_COST] = cost
+        return self._summary()
+
+    def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
+        attributes = self._summary()
+        attributes[sc.LITELLM_STREAM_COMPLETED] = completed
         return attributes
 
 
-def _untraced() -> bool:
-    return context.get_value(_INSIDE_CALL) is True or not is_instrumentation_enabled()
+class _FallbacksCall(_RouterCall):
+    """`litellm.completion(..., fallbacks=[...])`: an INTERNAL span over the models tried."""
+
+    __slots__ = ()
+
+    @classmethod
+    def start(
+        cls, telemetry: Telemetry, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> _FallbacksCall | None:
+        try:
+            params = _params(operation.positional, args, kwargs)
+            model = extract.text(params.get("model"))
+            name = f"fallbacks {operation.name} {model}" if model else f"fallbacks {operation.name}"
+            span = telemetry.tracer.start_span(name, kind=cls.kind)
+            return cls(span, operation, params, telemetry)
+        except Exception:
+            _logger.debug("litellm-otel: could not start a fallbacks span", exc_info=True)
+            return None
 
 
 Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
 
 
-def traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
-    """A wrapt wrapper giving each call of one LiteLLM entry point its CLIENT span."""
+def traced(operation: Operation, *, telemetry: Telemetry, call_type: type[_Traced] = _Call) -> Wrapper:
+    """A wrapt wrapper giving each call of one LiteLLM entry point its span: a CLIENT span per
+    provider request (`_Call`), or an INTERNAL span over a Router's attempts (`_RouterCall`)."""
+    start = call_type.start
+    untraced = call_type.untraced
     if operation.is_async:
 
         async def traced_async(
             wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
         ) -> Any:
-            call = None if _untraced() else _Call.start(telemetry, operation, args, kwargs)
+            call = None if untraced() else start(telemetry, operation, args, kwargs)
             if call is None:
                 return await wrapped(*args, **kwargs)
             return await call.finish_awaited(wrapped(*args, **kwargs))
@@ -261,7 +412,7 @@ def traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
     def traced_sync(
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
-        call = None if _untraced() else _Call.start(telemetry, operation, args, kwargs)
+        call = None if untraced() else start(telemetry, operation, args, kwargs)
         if call is None:
             return wrapped(*args, **kwargs)
         token = call.attach()
@@ -279,3 +430,44 @@ def traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
         return call.finish(result)
 
     return traced_sync
+
+
+def router_traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
+    """A wrapt wrapper giving each call of one Router method its INTERNAL span."""
+    return traced(operation, telemetry=telemetry, call_type=_RouterCall)
+
+
+def carry_context(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Wraps LiteLLM's `run_async_function`, which runs a sync Router call (or SDK fallbacks)
+    on a new event loop, in a worker thread when a loop is already running, without copying
+    the context (seen on 1.79 and 1.106). The coroutine it runs gets the caller's context back,
+    so attempt spans stay children of the Router span."""
+    if "async_function" in kwargs:
+        kwargs = {**kwargs, "async_function": _in_context(kwargs["async_function"], context.get_current())}
+    elif args:
+        args = (_in_context(args[0], context.get_current()), *args[1:])
+    return wrapped(*args, **kwargs)
+
+
+def _in_context(async_function: Callable[..., Awaitable[Any]], ctx: Context) -> Callable[..., Awaitable[Any]]:
+    async def run_in_context(*args: Any, **kwargs: Any) -> Any:
+        token = context.attach(ctx)
+        try:
+            return await async_function(*args, **kwargs)
+        finally:
+            context.detach(token)
+
+    return run_in_context
+
+
+def stamp_handoff(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Wraps LiteLLM's `Logging.pre_call`, which runs right before each provider request: the
+    first one of a traced call marks the end of LiteLLM's preprocessing (retries excluded)."""
+    call = context.get_value(_CURRENT_CALL)
+    if isinstance(call, _Call) and call.handoff_at is None:
+        call.handoff_at = time.perf_counter()
+    return wrapped(*args, **kwargs)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import wrapt
 
 if TYPE_CHECKING:
-    from litellm_otel.patch import _Call
+    from litellm_otel.patch import _Traced
 
     _Proxy = wrapt.ObjectProxy[Any]
 else:
@@ -78,9 +78,9 @@ class StreamState:
 class TracedStream(_Proxy):
     """LiteLLM's stream, unchanged for the caller, ending its call's span exactly once."""
 
-    def __init__(self, wrapped: Any, call: _Call, *, time_chunks: bool) -> None:
+    def __init__(self, wrapped: Any, call: _Traced, *, time_chunks: bool) -> None:
         super().__init__(wrapped)
-        self._self_call: _Call | None = call
+        self._self_call: _Traced | None = call
         self._self_state = StreamState(time_chunks=time_chunks)
 
     # LiteLLM's __iter__/__aiter__ return the unwrapped stream; iterating must stay on the proxy.
