@@ -19,6 +19,7 @@ import sys
 from collections.abc import Collection
 from typing import Any, Final
 
+from opentelemetry._logs import get_logger
 from opentelemetry.instrumentation.instrumentor import (  # type: ignore[attr-defined]
     BaseInstrumentor,
 )
@@ -28,6 +29,7 @@ from opentelemetry.trace import get_tracer
 from wrapt import wrap_function_wrapper
 
 from litellm_otel import semconv as sc
+from litellm_otel.config import content_capture
 from litellm_otel.metrics import Metrics
 from litellm_otel.package import _instruments
 from litellm_otel.patch import Operation, Telemetry, carry_context, router_traced, stamp_handoff, traced
@@ -118,8 +120,10 @@ def _warn_if_litellm_otel_callback(litellm: Any) -> None:
 class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     """Traces LiteLLM SDK calls as OpenTelemetry GenAI spans.
 
-    `instrument(tracer_provider=..., meter_provider=...)` use the given providers, else the
-    global ones.
+    `instrument()` keywords: `tracer_provider`, `meter_provider`, `logger_provider` (else the
+    global ones); `capture_content` (`"NO_CONTENT"`, `"SPAN_ONLY"`, `"EVENT_ONLY"`,
+    `"SPAN_AND_EVENT"` or a bool; overrides OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT);
+    `content_max_length` (characters of content per attribute, default 16384).
     """
 
     _patched: tuple[tuple[Any, str], ...] = ()  # (owner, attribute) of every wrapper installed
@@ -141,9 +145,17 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             metrics = Metrics(
                 get_meter(__name__, __version__, meter_provider=meter_provider, schema_url=sc.SCHEMA_URL)
             )
+        capture = content_capture(kwargs.get("capture_content"), kwargs.get("content_max_length"))
+        events = None
+        if capture is not None and capture.on_event:
+            events = get_logger(
+                __name__, __version__, logger_provider=kwargs.get("logger_provider"), schema_url=sc.SCHEMA_URL
+            )
         telemetry = Telemetry(
             tracer=tracer,
             metrics=metrics,
+            content=capture,
+            events=events,
             routing=Routing(
                 litellm.get_llm_provider,
                 litellm.completion_cost,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import time
 import traceback
@@ -12,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
 from opentelemetry import context, trace
+from opentelemetry._logs import Logger, LogRecord
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from litellm_otel import extract
+from litellm_otel import content, extract
 from litellm_otel import semconv as sc
+from litellm_otel.config import ContentCapture
 from litellm_otel.metrics import Metrics
 from litellm_otel.routing import Routing
 from litellm_otel.streams import StreamState, TracedStream
@@ -32,6 +35,14 @@ _CURRENT_CALL: Final = context.create_key("litellm_otel.call")
 _CURRENT_ROUTER: Final = context.create_key("litellm_otel.router_call")
 
 _MAX_MESSAGE: Final = 1024
+_CONTENT_KEYS: Final = frozenset(
+    (
+        sc.GEN_AI_INPUT_MESSAGES,
+        sc.GEN_AI_OUTPUT_MESSAGES,
+        sc.GEN_AI_SYSTEM_INSTRUCTIONS,
+        sc.GEN_AI_TOOL_DEFINITIONS,
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +61,8 @@ class Telemetry:
     tracer: trace.Tracer
     routing: Routing
     metrics: Metrics | None  # None when the meter provider is a no-op: nothing to record
+    content: ContentCapture | None = None  # None unless the user opted in to content capture
+    events: Logger | None = None  # for the inference details event, when captured on events
 
 
 def _params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Mapping[str, Any]:
@@ -67,6 +80,7 @@ class _Traced:
 
     kind: ClassVar[SpanKind]
     context_key: ClassVar[str]
+    captures_content: ClassVar[bool] = False
 
     def __init__(
         self, span: trace.Span, operation: Operation, params: Mapping[str, Any], telemetry: Telemetry
@@ -109,7 +123,12 @@ class _Traced:
         itself, or for a stream, a proxy that ends the span when the stream ends."""
         if self._streaming and (hasattr(result, "__next__") or hasattr(result, "__anext__")):
             try:
-                return TracedStream(result, self, time_chunks=self._telemetry.metrics is not None)
+                return TracedStream(
+                    result,
+                    self,
+                    time_chunks=self._telemetry.metrics is not None,
+                    capture_content=self.captures_content and self._telemetry.content is not None,
+                )
             except Exception:
                 _logger.debug("litellm-otel: could not watch the stream", exc_info=True)
         self._close(self._collect(self._result_attributes, result), None)
@@ -159,9 +178,10 @@ class _Traced:
         except Exception:  # a span processor that raises must not reach the caller
             _logger.debug("litellm-otel: could not end a span", exc_info=True)
         try:
+            self._after_end(attributes, error_type)
             self._record_metrics(attributes, error_type, duration, stream)
         except Exception:
-            _logger.debug("litellm-otel: could not record metrics", exc_info=True)
+            _logger.debug("litellm-otel: could not record metrics or events", exc_info=True)
 
     def _record_error(self, exc: BaseException, error: extract.Attributes) -> None:
         secrets = extract.secrets(self._params)
@@ -179,6 +199,9 @@ class _Traced:
     def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
         raise NotImplementedError
 
+    def _after_end(self, attributes: extract.Attributes | None, error_type: str | None) -> None:
+        return None
+
     def _record_metrics(
         self,
         attributes: extract.Attributes | None,
@@ -192,10 +215,11 @@ class _Traced:
 class _Call(_Traced):
     """One provider request: a CLIENT span with the request, response, usage and cost."""
 
-    __slots__ = ("_attributes", "_has_provider", "_has_server", "handoff_at")
+    __slots__ = ("_attributes", "_captured", "_has_provider", "_has_server", "handoff_at")
 
     kind = SpanKind.CLIENT
     context_key = _CURRENT_CALL
+    captures_content = True
 
     def __init__(
         self,
@@ -210,6 +234,7 @@ class _Call(_Traced):
         self._has_provider = sc.GEN_AI_PROVIDER_NAME in attributes
         self._has_server = sc.SERVER_ADDRESS in attributes
         self.handoff_at: float | None = None  # when LiteLLM first handed the request to the provider
+        self._captured: dict[str, Any] | None = None  # structured content, for the event
 
     @classmethod
     def untraced(cls) -> bool:
@@ -257,7 +282,55 @@ class _Call(_Traced):
         cost = self._telemetry.routing.cost(result, hidden)
         if cost is not None:
             attributes[sc.GEN_AI_USAGE_COST] = cost
+        if self._telemetry.content is not None:
+            attributes.update(self._capture(lambda budget: content.output_messages(result, budget)))
         return attributes
+
+    def fail(self, exc: BaseException) -> None:
+        captured = self._collect(self._capture, None) if self._telemetry.content is not None else None
+        self._close(captured, exc)
+
+    def _capture(self, outputs: Callable[[content.Budget], list[Any]] | None) -> extract.Attributes:
+        """Content of the call, kept structured for the event and JSON-encoded for the span."""
+        capture = self._telemetry.content
+        if capture is None:
+            return {}
+        params = self._params
+        captured: dict[str, Any] = {}
+        inputs = params.get("messages") or params.get("input") or params.get("prompt")
+        for name, value in (
+            (sc.GEN_AI_INPUT_MESSAGES, content.input_messages(inputs, content.Budget(capture.max_length))),
+            (
+                sc.GEN_AI_SYSTEM_INSTRUCTIONS,
+                content.system_instructions(params.get("instructions"), content.Budget(capture.max_length)),
+            ),
+            (
+                sc.GEN_AI_TOOL_DEFINITIONS,
+                content.tool_definitions(params.get("tools"), content.Budget(capture.max_length)),
+            ),
+            (sc.GEN_AI_OUTPUT_MESSAGES, outputs(content.Budget(capture.max_length)) if outputs else []),
+        ):
+            if value:
+                captured[name] = value
+        self._captured = captured if capture.on_event else None
+        if not capture.on_span:
+            return {}
+        return {name: json.dumps(value, ensure_ascii=False, default=str) for name, value in captured.items()}
+
+    def _after_end(self, attributes: extract.Attributes | None, error_type: str | None) -> None:
+        events = self._telemetry.events
+        if self._captured is None or events is None:
+            return
+        details: dict[str, Any] = dict(self._attributes)
+        details.update((k, v) for k, v in (attributes or {}).items() if k not in _CONTENT_KEYS)
+        details.update(self._captured)
+        if error_type is not None:
+            details[sc.ERROR_TYPE] = error_type
+        token = context.attach(self._context)  # the event belongs to this call's span
+        try:
+            events.emit(LogRecord(event_name=sc.EVENT_INFERENCE_DETAILS, attributes=details))
+        finally:
+            context.detach(token)
 
     def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
         usage = extract.stream_usage(state, stream)
@@ -276,6 +349,16 @@ class _Call(_Traced):
             cost = routing.usage_cost(model, usage, state.response)
             if cost is not None:
                 attributes[sc.GEN_AI_USAGE_COST] = cost
+        if self._telemetry.content is not None:
+            stream_content = state.content
+            if state.response is not None:
+                attributes.update(
+                    self._capture(lambda budget: content.output_messages(state.response, budget))
+                )
+            elif stream_content is not None:
+                attributes.update(
+                    self._capture(lambda budget: stream_content.messages(state.finish_reasons, budget))
+                )
         return attributes
 
     def _record_metrics(

@@ -104,3 +104,10 @@ GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK: Final = "gen_ai.client.operation.ti
 GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK: Final = "gen_ai.client.operation.time_per_output_chunk"
 GEN_AI_TOKEN_TYPE: Final = "gen_ai.token.type"
 # The cost histogram shares its name with the span attribute GEN_AI_USAGE_COST (extension).
+
+# Content (opt-in only, SPEC §4).
+GEN_AI_INPUT_MESSAGES: Final = "gen_ai.input.messages"
+GEN_AI_OUTPUT_MESSAGES: Final = "gen_ai.output.messages"
+GEN_AI_SYSTEM_INSTRUCTIONS: Final = "gen_ai.system_instructions"
+GEN_AI_TOOL_DEFINITIONS: Final = "gen_ai.tool.definitions"
+EVENT_INFERENCE_DETAILS: Final = "gen_ai.client.inference.operation.details"

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import wrapt
 
+from litellm_otel.content import StreamContent
+
 if TYPE_CHECKING:
     from litellm_otel.patch import _Traced
 
@@ -29,6 +31,7 @@ class StreamState:
     __slots__ = (
         "chunk_count",
         "chunk_gaps",
+        "content",
         "finish_reasons",
         "first_chunk_at",
         "last_chunk",
@@ -37,8 +40,9 @@ class StreamState:
         "usage",
     )
 
-    def __init__(self, *, time_chunks: bool) -> None:
+    def __init__(self, *, time_chunks: bool, capture_content: bool = False) -> None:
         self.chunk_count = 0
+        self.content = StreamContent() if capture_content else None
         # Seconds between consecutive chunks, for the time-per-output-chunk metric; a compact
         # array of doubles, so a chunk costs no object allocation. None when metrics are off.
         self.chunk_gaps: array[float] | None = array("d") if time_chunks else None
@@ -58,6 +62,8 @@ class StreamState:
         self.last_chunk_at = now
         self.chunk_count += 1
         self.last_chunk = chunk
+        if self.content is not None:
+            self.content.add(chunk)
         usage = getattr(chunk, "usage", None)
         if usage is not None:
             self.usage = usage
@@ -78,10 +84,12 @@ class StreamState:
 class TracedStream(_Proxy):
     """LiteLLM's stream, unchanged for the caller, ending its call's span exactly once."""
 
-    def __init__(self, wrapped: Any, call: _Traced, *, time_chunks: bool) -> None:
+    def __init__(
+        self, wrapped: Any, call: _Traced, *, time_chunks: bool, capture_content: bool = False
+    ) -> None:
         super().__init__(wrapped)
         self._self_call: _Traced | None = call
-        self._self_state = StreamState(time_chunks=time_chunks)
+        self._self_state = StreamState(time_chunks=time_chunks, capture_content=capture_content)
 
     # LiteLLM's __iter__/__aiter__ return the unwrapped stream; iterating must stay on the proxy.
     def __iter__(self) -> TracedStream:
