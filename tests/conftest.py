@@ -19,6 +19,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from fake_provider import FakeProvider
+from helpers import API_KEY, telemetry_text
 from litellm_otel import LiteLLMInstrumentor
 
 litellm.telemetry = False
@@ -39,6 +40,13 @@ def provider(fake_provider: FakeProvider) -> FakeProvider:
 @pytest.fixture
 def span_exporter() -> InMemorySpanExporter:
     return InMemorySpanExporter()
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_spans(span_exporter: InMemorySpanExporter) -> Iterator[None]:
+    """Every test's exported spans are scanned for the API key the tests use."""
+    yield
+    assert API_KEY not in telemetry_text(span_exporter.get_finished_spans())
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from litellm_otel.extract import field, text
+from litellm_otel.extract import count, field, text
 
 Part = dict[str, Any]
 Message = dict[str, Any]
@@ -239,13 +239,13 @@ class StreamContent:
                 self.texts.setdefault(0, []).append(delta_text)
             return
         for choice in choices:
-            index = field(choice, "index") or 0
+            index = count(field(choice, "index")) or 0
             delta = field(choice, "delta")
             content = field(delta, "content") if delta is not None else field(choice, "text")
             if isinstance(content, str) and content:
                 self.texts.setdefault(index, []).append(content)
             for call in field(delta, "tool_calls") or ():
-                entry = self.tool_calls.setdefault((index, field(call, "index") or 0), [None, None, []])
+                entry = self.tool_calls.setdefault((index, count(field(call, "index")) or 0), [None, None, []])
                 entry[0] = field(call, "id") or entry[0]
                 function = field(call, "function")
                 entry[1] = field(function, "name") or entry[1]

@@ -7,6 +7,7 @@ types, negative numbers) by leaving the attribute out; none of them raises for b
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
@@ -25,16 +26,24 @@ _MAX_TEXT: Final = 256  # ids, model names, finish reasons: nothing legitimate i
 _DEFAULT_PORTS: Final = {"https": 443, "http": 80}
 
 
+_NOT_RECORDS: Final = (str, bytes, int, float, list, tuple, set, frozenset)
+
+
 def field(obj: object, name: str) -> Any:
-    """`name` read from a LiteLLM object or a plain mapping alike; None when absent."""
-    if obj is None:
+    """`name` read from a LiteLLM object or a plain mapping alike; None when absent.
+
+    Builtin values are not records (`[].index` is a method, not a field), and neither is any
+    method an object happens to have under that name.
+    """
+    if obj is None or isinstance(obj, _NOT_RECORDS):
         return None
     if isinstance(obj, Mapping):
         return obj.get(name)
     try:
-        return getattr(obj, name, None)
+        value = getattr(obj, name, None)
     except Exception:  # a property that raises is just an absent field
         return None
+    return None if inspect.ismethod(value) or inspect.isbuiltin(value) else value
 
 
 def count(value: object) -> int | None:

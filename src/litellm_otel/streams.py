@@ -8,6 +8,7 @@ attributes are built once, at the end.
 
 from __future__ import annotations
 
+import logging
 import time
 from array import array
 from types import TracebackType
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import wrapt
 
 from litellm_otel.content import StreamContent
+
+_logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from litellm_otel.patch import _Traced
@@ -74,7 +77,8 @@ class StreamState:
                 if reason:
                     if self.finish_reasons is None:
                         self.finish_reasons = {}
-                    self.finish_reasons[getattr(choice, "index", 0) or 0] = reason
+                    index = getattr(choice, "index", 0)
+                    self.finish_reasons[index if type(index) is int else 0] = reason
             return
         response = getattr(chunk, "response", None)  # Responses API events carry a snapshot
         if response is not None:
@@ -107,7 +111,7 @@ class TracedStream(_Proxy):
         except BaseException as exc:
             self._on_stream_error(exc)
             raise
-        self._self_state.add(chunk)
+        self._on_chunk(chunk)
         return chunk
 
     async def __anext__(self) -> Any:
@@ -119,8 +123,14 @@ class TracedStream(_Proxy):
         except BaseException as exc:
             self._on_stream_error(exc)
             raise
-        self._self_state.add(chunk)
+        self._on_chunk(chunk)
         return chunk
+
+    def _on_chunk(self, chunk: Any) -> None:
+        try:
+            self._self_state.add(chunk)
+        except Exception:  # an odd chunk costs us data, never the caller's stream
+            _logger.debug("litellm-otel: could not read a chunk", exc_info=True)
 
     def __enter__(self) -> TracedStream:
         return self
