@@ -245,7 +245,8 @@ class StreamContent:
             if isinstance(content, str) and content:
                 self.texts.setdefault(index, []).append(content)
             for call in field(delta, "tool_calls") or ():
-                entry = self.tool_calls.setdefault((index, count(field(call, "index")) or 0), [None, None, []])
+                key = (index, count(field(call, "index")) or 0)
+                entry = self.tool_calls.setdefault(key, [None, None, []])
                 entry[0] = field(call, "id") or entry[0]
                 function = field(call, "function")
                 entry[1] = field(function, "name") or entry[1]
