@@ -114,3 +114,17 @@ def test_otlp_export_sends_spans_to_the_configured_endpoint(receiver: OTLPReceiv
     failed_attrs = attribute_values(failed.span)
     assert failed_attrs[sc.ERROR_TYPE].string_value == "litellm.exceptions.RateLimitError"
     assert failed_attrs[sc.HTTP_RESPONSE_STATUS_CODE].int_value == 429
+
+
+def test_cost_by_tenant_sums_cost_per_allow_listed_tenant() -> None:
+    out = run_example("cost_by_tenant.py")
+
+    costs = dict(re.findall(r"^  (acme|globex): (\d+\.\d{6})$", out, re.M))
+    assert set(costs) == {"acme", "globex"}
+    per_span = [float(c) for c in re.findall(r"cost=(\d+\.\d+)", out)]
+    assert len(per_span) == 3
+    assert float(costs["acme"]) == pytest.approx(per_span[0] + per_span[1], abs=1e-6)
+    assert float(costs["globex"]) == pytest.approx(per_span[2], abs=1e-6)
+    assert "'litellm.metadata.user_id': 'alice'" in out
+    assert "internal_note" not in out
+    assert "VIP escalation" not in out

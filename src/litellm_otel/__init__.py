@@ -123,7 +123,10 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     `instrument()` keywords: `tracer_provider`, `meter_provider`, `logger_provider` (else the
     global ones); `capture_content` (`"NO_CONTENT"`, `"SPAN_ONLY"`, `"EVENT_ONLY"`,
     `"SPAN_AND_EVENT"` or a bool; overrides OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT);
-    `content_max_length` (characters of content per attribute, default 16384).
+    `content_max_length` (characters of content per attribute, default 16384);
+    `metadata_attributes` (keys of a call's `metadata` to copy onto spans and metrics as
+    `litellm.metadata.<key>`; nothing is copied unless listed); `request_hook(span, kwargs)` and
+    `response_hook(span, kwargs, result)` (called on recording CLIENT spans; errors are logged).
     """
 
     _patched: tuple[tuple[Any, str], ...] = ()  # (owner, attribute) of every wrapper installed
@@ -139,11 +142,13 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         tracer = get_tracer(
             __name__, __version__, tracer_provider=kwargs.get("tracer_provider"), schema_url=sc.SCHEMA_URL
         )
+        metadata_keys = tuple(str(key) for key in kwargs.get("metadata_attributes") or ())
         meter_provider = kwargs.get("meter_provider")
         metrics = None
         if not isinstance(meter_provider, NoOpMeterProvider):
             metrics = Metrics(
-                get_meter(__name__, __version__, meter_provider=meter_provider, schema_url=sc.SCHEMA_URL)
+                get_meter(__name__, __version__, meter_provider=meter_provider, schema_url=sc.SCHEMA_URL),
+                extra_keys=tuple(sc.LITELLM_METADATA_PREFIX + key for key in metadata_keys),
             )
         capture = content_capture(kwargs.get("capture_content"), kwargs.get("content_max_length"))
         events = None
@@ -156,6 +161,9 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             metrics=metrics,
             content=capture,
             events=events,
+            metadata_keys=metadata_keys,
+            request_hook=kwargs.get("request_hook"),
+            response_hook=kwargs.get("response_hook"),
             routing=Routing(
                 litellm.get_llm_provider,
                 litellm.completion_cost,

@@ -365,6 +365,23 @@ def error_attributes(exc: BaseException) -> Attributes:
     return attributes
 
 
+def metadata_attributes(metadata: object, keys: Sequence[str]) -> Attributes:
+    """`litellm.metadata.<key>` for the allow-listed keys of a call's `metadata` that hold a
+    scalar; nothing else of the metadata is ever read."""
+    if not isinstance(metadata, Mapping):
+        return {}
+    attributes: Attributes = {}
+    for key in keys:
+        value = metadata.get(key)
+        if isinstance(value, str):
+            attributes[sc.LITELLM_METADATA_PREFIX + key] = value[:_MAX_TEXT]
+        elif isinstance(value, bool | int | float) and (
+            not isinstance(value, int) or -_MAX_INT <= value <= _MAX_INT
+        ):
+            attributes[sc.LITELLM_METADATA_PREFIX + key] = value
+    return attributes
+
+
 def secrets(params: Mapping[str, Any]) -> tuple[str, ...]:
     """Strings of a call that must never reach telemetry: keys and `api_base` credentials."""
     found: list[str] = []

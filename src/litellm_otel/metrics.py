@@ -30,7 +30,10 @@ _REQUEST_KEYS: Final = (
 class Metrics:
     """The instruments, created once per `instrument()`."""
 
-    def __init__(self, meter: Meter) -> None:
+    def __init__(self, meter: Meter, extra_keys: tuple[str, ...] = ()) -> None:
+        # Request attributes copied onto every data point: the standard ones, and the
+        # allow-listed metadata attributes (cost per tenant needs them on the cost histogram).
+        self._request_keys = _REQUEST_KEYS + extra_keys
         self.duration = meter.create_histogram(
             sc.GEN_AI_CLIENT_OPERATION_DURATION,
             unit="s",
@@ -73,7 +76,7 @@ class Metrics:
     ) -> None:
         """Records one call. `request` and `result` are the span's attributes, so the metric
         attributes are built from data already extracted, once."""
-        attributes = {key: request[key] for key in _REQUEST_KEYS if key in request}
+        attributes = {key: request[key] for key in self._request_keys if key in request}
         result = result or {}
         response_model = result.get(sc.GEN_AI_RESPONSE_MODEL)
         if response_model is not None:

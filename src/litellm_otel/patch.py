@@ -54,6 +54,13 @@ class Operation:
     is_async: bool
 
 
+RequestHook = Callable[[trace.Span, Mapping[str, Any]], None]
+"""`request_hook(span, call_kwargs)`: called when a CLIENT span starts."""
+ResponseHook = Callable[[trace.Span, Mapping[str, Any], Any], None]
+"""`response_hook(span, call_kwargs, result)`: called before a CLIENT span ends successfully
+(`result` is LiteLLM's response, or its stream once the stream ended)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Telemetry:
     """What the wrappers need, handed over once at `instrument()`."""
@@ -63,6 +70,9 @@ class Telemetry:
     metrics: Metrics | None  # None when the meter provider is a no-op: nothing to record
     content: ContentCapture | None = None  # None unless the user opted in to content capture
     events: Logger | None = None  # for the inference details event, when captured on events
+    metadata_keys: tuple[str, ...] = ()  # allow-listed keys of the call's `metadata` to record
+    request_hook: RequestHook | None = None
+    response_hook: ResponseHook | None = None
 
 
 def _params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Mapping[str, Any]:
@@ -131,11 +141,23 @@ class _Traced:
                 )
             except Exception:
                 _logger.debug("litellm-otel: could not watch the stream", exc_info=True)
-        self._close(self._collect(self._result_attributes, result), None)
+        attributes = self._collect(self._result_attributes, result)
+        self._response_hook(result)
+        self._close(attributes, None)
         return result
 
     def finish_stream(self, stream: object, state: StreamState, *, completed: bool) -> None:
-        self._close(self._collect(self._stream_attributes, stream, state, completed), None, state)
+        attributes = self._collect(self._stream_attributes, stream, state, completed)
+        self._response_hook(stream)
+        self._close(attributes, None, state)
+
+    def _response_hook(self, result: object) -> None:
+        hook = self._telemetry.response_hook
+        if hook is not None and self.captures_content and self.span.is_recording():
+            try:
+                hook(self.span, self._params, result)
+            except Exception:
+                _logger.debug("litellm-otel: the response hook raised", exc_info=True)
 
     def fail_stream(self, state: StreamState, exc: BaseException) -> None:
         self._close(self._collect(self._stream_attributes, None, state, False), exc, state)
@@ -255,13 +277,23 @@ class _Call(_Traced):
             attributes.update(telemetry.routing.attributes(params))
             if isinstance(router, _RouterCall):
                 attributes.update(router.attempt_attributes(params))
+            if telemetry.metadata_keys:
+                attributes.update(
+                    extract.metadata_attributes(params.get("metadata"), telemetry.metadata_keys)
+                )
             model = attributes.get(sc.GEN_AI_REQUEST_MODEL)
             name = f"{operation.name} {model}" if model else operation.name
             span = telemetry.tracer.start_span(name, kind=cls.kind, attributes=attributes)
-            return cls(span, operation, params, telemetry, attributes)
+            call = cls(span, operation, params, telemetry, attributes)
         except Exception:
             _logger.debug("litellm-otel: could not start a span", exc_info=True)
             return None
+        if telemetry.request_hook is not None and span.is_recording():
+            try:
+                telemetry.request_hook(span, params)
+            except Exception:
+                _logger.debug("litellm-otel: the request hook raised", exc_info=True)
+        return call
 
     def _common_attributes(self, hidden: Mapping[str, Any]) -> extract.Attributes:
         attributes: extract.Attributes = {}
@@ -399,6 +431,10 @@ class _RouterCall(_Traced):
             attributes: extract.Attributes = {}
             if group is not None:
                 attributes[sc.LITELLM_ROUTER_MODEL_GROUP] = group
+            if telemetry.metadata_keys:
+                attributes.update(
+                    extract.metadata_attributes(params.get("metadata"), telemetry.metadata_keys)
+                )
             name = f"router {operation.name} {group}" if group else f"router {operation.name}"
             span = telemetry.tracer.start_span(name, kind=cls.kind, attributes=attributes)
             return cls(span, operation, params, telemetry)

@@ -71,6 +71,8 @@ LITELLM_ROUTER_FALLBACK_DEPTH: Final = "litellm.router.fallback_depth"
 LITELLM_ROUTER_ATTEMPTS: Final = "litellm.router.attempts"
 LITELLM_ROUTER_FALLBACKS: Final = "litellm.router.fallbacks"
 LITELLM_ROUTER_FINAL_MODEL_GROUP: Final = "litellm.router.final_model_group"
+# Allow-listed keys of the call's `metadata` (instrument(metadata_attributes=[...])).
+LITELLM_METADATA_PREFIX: Final = "litellm.metadata."
 
 # LiteLLM provider names mapped to the well-known gen_ai.provider.name values. Providers not
 # listed pass through unchanged. The text-completion and azure_text entries are ours: they are
