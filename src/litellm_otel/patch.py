@@ -200,8 +200,7 @@ class _Traced:
         except Exception:  # a span processor that raises must not reach the caller
             _logger.debug("litellm-otel: could not end a span", exc_info=True)
         try:
-            self._after_end(attributes, error_type)
-            self._record_metrics(attributes, error_type, duration, stream)
+            self._after_end(attributes, error_type, duration, stream)
         except Exception:
             _logger.debug("litellm-otel: could not record metrics or events", exc_info=True)
 
@@ -221,16 +220,14 @@ class _Traced:
     def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
         raise NotImplementedError
 
-    def _after_end(self, attributes: extract.Attributes | None, error_type: str | None) -> None:
-        return None
-
-    def _record_metrics(
+    def _after_end(
         self,
         attributes: extract.Attributes | None,
         error_type: str | None,
         duration: float,
         stream: StreamState | None,
     ) -> None:
+        """What follows the span's end: metrics and the content event (CLIENT spans only)."""
         return None
 
 
@@ -349,7 +346,16 @@ class _Call(_Traced):
             return {}
         return {name: json.dumps(value, ensure_ascii=False, default=str) for name, value in captured.items()}
 
-    def _after_end(self, attributes: extract.Attributes | None, error_type: str | None) -> None:
+    def _after_end(
+        self,
+        attributes: extract.Attributes | None,
+        error_type: str | None,
+        duration: float,
+        stream: StreamState | None,
+    ) -> None:
+        metrics = self._telemetry.metrics
+        if metrics is not None:
+            metrics.record(self._attributes, attributes, error_type, duration, self._started, stream)
         events = self._telemetry.events
         if self._captured is None or events is None:
             return
@@ -392,17 +398,6 @@ class _Call(_Traced):
                     self._capture(lambda budget: stream_content.messages(state.finish_reasons, budget))
                 )
         return attributes
-
-    def _record_metrics(
-        self,
-        attributes: extract.Attributes | None,
-        error_type: str | None,
-        duration: float,
-        stream: StreamState | None,
-    ) -> None:
-        metrics = self._telemetry.metrics
-        if metrics is not None:
-            metrics.record(self._attributes, attributes, error_type, duration, self._started, stream)
 
 
 class _RouterCall(_Traced):
