@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import importlib.metadata
 import logging
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +27,11 @@ from litellm_otel import semconv as sc
 from litellm_otel.package import _instruments
 from litellm_otel.patch import Operation, Telemetry, traced
 from litellm_otel.routing import Routing
+
+# Bound at import, before any test instruments LiteLLM: what `from litellm import completion`
+# at the top of an application module gets.
+EARLY_COMPLETION = litellm.completion
+EARLY_ACOMPLETION = litellm.acompletion
 
 
 def chat(provider: FakeProvider, model: str = "openai/fake-gpt", **extra: Any) -> Any:
@@ -316,3 +322,28 @@ def test_entry_point_and_instruments_extra_agree() -> None:
     declared = Requirement(_instruments[0])
     assert (extra[0].name, extra[0].specifier) == (declared.name, declared.specifier)
     assert LiteLLMInstrumentor().instrumentation_dependencies() == _instruments
+
+
+@pytest.mark.usefixtures("instrument")
+async def test_names_imported_before_instrument_are_traced_where_litellm_allows(
+    provider: FakeProvider, span_exporter: InMemorySpanExporter
+) -> None:
+    kwargs = {
+        "model": "openai/fake-gpt",
+        "messages": USER_MESSAGES,
+        "api_base": provider.openai_base,
+        "api_key": API_KEY,
+    }
+    EARLY_COMPLETION(**kwargs)
+    await EARLY_ACOMPLETION(**kwargs)
+    litellm.completion(**kwargs)
+
+    spans = span_exporter.get_finished_spans()
+    dispatch = sys.modules.get(EARLY_COMPLETION.__module__)
+    if dispatch is not None and hasattr(dispatch, "_PYTHON_COMPLETION"):
+        # LiteLLM >= 1.106 dispatches through a module global: early names are traced, once.
+        assert [s.name for s in spans] == ["chat openai/fake-gpt"] * 3
+        assert all(attributes(s)[sc.GEN_AI_USAGE_INPUT_TOKENS] == fp.CHAT_PROMPT_TOKENS for s in spans)
+    else:
+        # LiteLLM 1.79: the early name is the function itself; only the module's name is traced.
+        assert [s.name for s in spans] == ["chat openai/fake-gpt"]

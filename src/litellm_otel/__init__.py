@@ -179,8 +179,24 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
 
         for name, operation_name in _ENTRY_POINTS:
             function = getattr(litellm, name, None)
-            if function is not None:
-                patch(litellm, name, traced(_operation(operation_name, function), telemetry=telemetry))
+            if function is None:
+                continue
+            patch(litellm, name, traced(_operation(operation_name, function), telemetry=telemetry))
+            # Recent LiteLLM's dispatch functions (1.106: litellm.chat_completions.dispatch)
+            # call the Python implementation through a module global read at call time, so
+            # `from litellm import completion` done before instrument() is traced through it.
+            # A call through the patched name reaches it nested, and gets no second span.
+            dispatch = sys.modules.get(getattr(function, "__module__", "") or "")
+            implementation = f"_PYTHON_{name.upper()}"
+            if (
+                dispatch is not None
+                and dispatch is not litellm
+                and callable(getattr(dispatch, implementation, None))
+            ):
+                inner = getattr(dispatch, implementation)
+                patch(
+                    dispatch, implementation, traced(_operation(operation_name, inner), telemetry=telemetry)
+                )
         router_class = getattr(litellm, "Router", None)
         for name, operation_name in _ROUTER_METHODS:
             method = router_class.__dict__.get(name) if router_class is not None else None
