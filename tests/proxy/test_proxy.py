@@ -1,0 +1,485 @@
+"""The LiteLLM proxy server under ``opentelemetry-instrument``, in front of the fake provider.
+
+The real proxy (``litellm --config tests/proxy/config.yaml``, from the ``litellm[proxy]``
+extra) runs in a child process under the ``opentelemetry-instrument`` launcher, with
+``opentelemetry-instrumentation-fastapi`` and this library discovered through their entry
+points and nothing configured in LiteLLM itself. Spans travel over OTLP/HTTP to a receiver in
+the test process; the proxy's model groups point at the fake provider, also in this process.
+
+One proxy run (it takes tens of seconds to start) serves every test in this module: a few chat
+requests, each sent with its own ``traceparent`` so that its spans are told apart by trace id,
+then the proxy is stopped, which flushes its batch span processor, and the tests read what
+arrived.
+
+The proxy's dependencies are heavy, so this directory has its own nox session (``nox -s
+proxy``). Elsewhere the module skips itself when they are not installed; under that session
+(``NOX_PROXY=1``) a missing dependency is an error instead.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
+from packaging.requirements import Requirement
+
+import fake_provider as fp
+from fake_provider import FakeProvider
+from helpers import API_KEY
+from litellm_otel import semconv as sc
+from otlp_receiver import OTLPReceiver, ReceivedSpan, attribute_values, value
+
+
+def _missing_proxy_dependencies() -> list[str]:
+    """Distributions of ``litellm[proxy]`` and the FastAPI instrumentation that are not installed."""
+    try:
+        requirements = importlib.metadata.requires("litellm") or []
+    except importlib.metadata.PackageNotFoundError:
+        return ["litellm"]
+    names = ["opentelemetry-instrumentation-fastapi"]
+    for line in requirements:
+        requirement = Requirement(line)
+        marker = requirement.marker
+        # Only what the extra adds: true with extra == "proxy", false without it.
+        if marker is not None and marker.evaluate({"extra": "proxy"}) and not marker.evaluate({"extra": ""}):
+            names.append(requirement.name)
+    missing: list[str] = []
+    for name in names:
+        try:
+            importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(name)
+    return missing
+
+
+_MISSING = _missing_proxy_dependencies()
+if _MISSING:
+    _REASON = (
+        "the LiteLLM proxy test needs litellm[proxy] and opentelemetry-instrumentation-fastapi;"
+        f" missing: {', '.join(_MISSING)}"
+    )
+    if os.environ.get("NOX_PROXY") == "1":
+        pytest.fail(_REASON, pytrace=False)  # the proxy session must not pass by skipping
+    pytest.skip(f"{_REASON} (run `nox -s proxy`)", allow_module_level=True)
+
+CONFIG = Path(__file__).resolve().parent / "config.yaml"
+# Console scripts are installed next to the interpreter (venv/bin or venv\Scripts).
+_BIN = Path(sys.executable).parent
+_EXE = ".exe" if os.name == "nt" else ""
+INSTRUMENT = _BIN / f"opentelemetry-instrument{_EXE}"
+LITELLM = _BIN / f"litellm{_EXE}"
+
+SERVICE_NAME = "litellm-proxy"
+SCOPE = "litellm_otel"
+FASTAPI_SCOPE = "opentelemetry.instrumentation.fastapi"
+# What LiteLLM's own OTel integration would produce: its tracer and its span names.
+LITELLM_OWN_SCOPE = "litellm"
+LITELLM_OWN_SPAN_NAMES = frozenset({"litellm_request", "raw_gen_ai_request", "Received Proxy Server Request"})
+# The HTTP attribute names the FastAPI instrumentation uses without OTEL_SEMCONV_STABILITY_OPT_IN.
+OLD_HTTP_ATTRIBUTES = ("http.status_code", "http.target", "http.url", "http.method", "http.scheme")
+
+# The proxy imports for tens of seconds on a small machine before it listens.
+STARTUP_TIMEOUT = 180.0
+REQUEST_TIMEOUT = 60.0
+SHUTDOWN_TIMEOUT = 30.0
+RATE_LIMIT_ATTEMPTS = 2  # router_settings.num_retries: 1 in config.yaml
+
+
+@dataclass(frozen=True)
+class Call:
+    """One HTTP request to the proxy and what it should produce."""
+
+    path: str
+    route: str  # the route template FastAPI matched
+    model_group: str  # the proxy's model_name
+    model: str  # the deployment's litellm_params.model
+    provider_name: str
+    status: int
+    stream: bool = False
+
+
+CLAUDE = Call(
+    "/v1/chat/completions", "/v1/chat/completions", "claude", "anthropic/claude-sonnet-4-5", "anthropic", 200
+)
+# The Azure-style route has a path parameter: http.route is the template, url.path the path.
+GPT = Call(
+    "/openai/deployments/gpt/chat/completions",
+    "/openai/deployments/{model:path}/chat/completions",
+    "gpt",
+    "openai/gpt-4o-mini",
+    "openai",
+    200,
+)
+CLAUDE_STREAM = Call(
+    "/chat/completions", "/chat/completions", "claude", "anthropic/claude-sonnet-4-5", "anthropic", 200, True
+)
+RATE_LIMITED = Call(
+    "/v1/chat/completions",
+    "/v1/chat/completions",
+    "rate-limited",
+    "openai/gpt-4o-mini-error-429",
+    "openai",
+    429,
+)
+CALLS = (CLAUDE, GPT, CLAUDE_STREAM, RATE_LIMITED)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A request as sent (with its W3C trace context) and the proxy's answer."""
+
+    call: Call
+    trace_id: bytes
+    parent_span_id: bytes
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass(frozen=True)
+class ProxyRun:
+    sent: list[Sent]
+    spans: list[ReceivedSpan]
+    provider_requests: list[fp.RecordedRequest]
+    master_key: str
+    log: str
+
+    def trace(self, sent: Sent) -> list[ReceivedSpan]:
+        return [s for s in self.spans if s.span.trace_id == sent.trace_id]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _tail(path: Path, lines: int = 60) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        time.sleep(0.1)
+
+
+# Straight to 127.0.0.1, whatever HTTP(S)_PROXY the environment sets.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _http(
+    method: str, url: str, headers: dict[str, str] | None = None, body: bytes | None = None
+) -> tuple[int, dict[str, str], str]:
+    request = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
+    try:
+        with _OPENER.open(request, timeout=REQUEST_TIMEOUT) as response:
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read().decode(),
+            )
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode()
+
+
+def _send(base_url: str, master_key: str, call: Call) -> Sent:
+    trace_id, parent_span_id = secrets.token_bytes(16), secrets.token_bytes(8)
+    payload = {
+        "model": call.model_group,
+        "messages": [{"role": "user", "content": "Say hello"}],
+        "stream": call.stream,
+    }
+    status, headers, body = _http(
+        "POST",
+        base_url + call.path,
+        {
+            "Authorization": f"Bearer {master_key}",
+            "Content-Type": "application/json",
+            "traceparent": f"00-{trace_id.hex()}-{parent_span_id.hex()}-01",
+        },
+        json.dumps(payload).encode(),
+    )
+    return Sent(call, trace_id, parent_span_id, status, headers, body)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (the SDK flushes its batch span processor at exit), then kill if it hangs."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=SHUTDOWN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=SHUTDOWN_TIMEOUT)
+
+
+@pytest.fixture(scope="module")
+def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProxyRun]:
+    for script in (INSTRUMENT, LITELLM):
+        if not script.exists():
+            pytest.fail(f"{script} not found: install litellm[proxy] and opentelemetry-instrumentation")
+    workdir = tmp_path_factory.mktemp("proxy")
+    log_path = workdir / "proxy.log"
+    # The proxy refuses to start without a strong master key.
+    master_key = "sk-" + secrets.token_urlsafe(32)
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    fake_provider.reset()
+
+    with OTLPReceiver() as receiver:
+        # Start from the caller's environment minus any OTel or proxy-database configuration.
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("OTEL_") and k not in {"DATABASE_URL", "DIRECT_URL", "LITELLM_OTEL_V2"}
+        }
+        env.update(
+            LITELLM_LOCAL_MODEL_COST_MAP="True",  # no price-map download at start-up
+            LITELLM_MASTER_KEY=master_key,
+            LITELLM_DONT_SHOW_FEEDBACK_BOX="true",
+            FAKE_PROVIDER_URL=fake_provider.base_url,
+            FAKE_PROVIDER_OPENAI_BASE=fake_provider.openai_base,
+            FAKE_PROVIDER_API_KEY=API_KEY,
+            NO_PROXY=",".join(filter(None, [env.get("NO_PROXY", ""), "127.0.0.1,localhost"])),
+            OTEL_SERVICE_NAME=SERVICE_NAME,
+            # The distro defaults "otlp" to gRPC; this project ships the HTTP/protobuf exporter.
+            OTEL_TRACES_EXPORTER="otlp",
+            OTEL_EXPORTER_OTLP_PROTOCOL="http/protobuf",
+            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+            OTEL_METRICS_EXPORTER="none",
+            OTEL_LOGS_EXPORTER="none",
+            # Stable HTTP attribute names (http.response.status_code, url.path) from FastAPI.
+            OTEL_SEMCONV_STABILITY_OPT_IN="http",
+        )
+        # `--` ends the launcher's own options: without it argparse takes the proxy's `--config`
+        # for an abbreviation of the launcher's `--configurator` / `--config_file`.
+        command = [
+            str(INSTRUMENT),
+            "--",
+            str(LITELLM),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--config",
+            str(CONFIG),
+        ]
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+        try:
+
+            def alive() -> bool:
+                if process.poll() is not None:
+                    pytest.fail(f"the proxy exited with {process.returncode}:\n{_tail(log_path)}")
+                try:
+                    return _http("GET", base_url + "/health/liveliness")[0] == 200
+                except OSError:
+                    return False
+
+            _wait_until(alive, STARTUP_TIMEOUT, f"the proxy did not start:\n{_tail(log_path)}")
+            sent = [_send(base_url, master_key, call) for call in CALLS]
+
+            def all_served() -> bool:
+                # Each request's SERVER span ends after its response was sent.
+                traces = {
+                    s.span.trace_id for s in receiver.spans() if s.span.kind == Span.SpanKind.SPAN_KIND_SERVER
+                }
+                return all(s.trace_id in traces for s in sent)
+
+            _wait_until(all_served, REQUEST_TIMEOUT, f"SERVER spans missing:\n{_tail(log_path)}")
+        finally:
+            _stop(process)
+        # The exit flushed whatever was still queued; every export was answered before it ended.
+        yield ProxyRun(
+            sent=sent,
+            spans=receiver.spans(),
+            provider_requests=list(fake_provider.requests),
+            master_key=master_key,
+            log=_tail(log_path),
+        )
+
+
+def _only(spans: list[ReceivedSpan]) -> ReceivedSpan:
+    assert len(spans) == 1, [(s.scope.name, s.span.name) for s in spans]
+    return spans[0]
+
+
+def _server_span(run: ProxyRun, sent: Sent) -> ReceivedSpan:
+    return _only([s for s in run.trace(sent) if s.span.kind == Span.SpanKind.SPAN_KIND_SERVER])
+
+
+def _client_spans(run: ProxyRun, sent: Sent) -> list[ReceivedSpan]:
+    return [
+        s for s in run.trace(sent) if s.scope.name == SCOPE and s.span.kind == Span.SpanKind.SPAN_KIND_CLIENT
+    ]
+
+
+def _provider_posts(run: ProxyRun, call: Call) -> list[fp.RecordedRequest]:
+    """The provider requests made for ``call`` (the proxy also GETs /v1/models at start-up)."""
+    model = call.model.split("/", 1)[1]
+    return [
+        r
+        for r in run.provider_requests
+        if r.method == "POST" and r.body.get("model") == model and bool(r.body.get("stream")) == call.stream
+    ]
+
+
+def _attr(span: ReceivedSpan, name: str) -> tuple[str | None, object]:
+    """(wire type, value) of one attribute; (None, None) when absent."""
+    raw = attribute_values(span.span).get(name)
+    if raw is None:
+        return None, None
+    return raw.WhichOneof("value"), value(raw)
+
+
+def test_answers(proxy_run: ProxyRun) -> None:
+    for sent in proxy_run.sent:
+        assert sent.status == sent.call.status, (sent.call, sent.body, proxy_run.log)
+    assert "[DONE]" in proxy_run.sent[CALLS.index(CLAUDE_STREAM)].body
+
+
+def test_server_span_has_the_http_attributes(proxy_run: ProxyRun) -> None:
+    for sent in proxy_run.sent:
+        server = _server_span(proxy_run, sent)
+        assert server.scope.name == FASTAPI_SCOPE
+        # The caller's traceparent was honoured: the proxy continues the caller's trace.
+        assert server.span.parent_span_id == sent.parent_span_id
+        assert _attr(server, "http.route") == ("string_value", sent.call.route)
+        assert _attr(server, "url.path") == ("string_value", sent.call.path)
+        assert _attr(server, "http.request.method") == ("string_value", "POST")
+        assert _attr(server, "http.response.status_code") == ("int_value", sent.call.status)
+        present = [name for name in OLD_HTTP_ATTRIBUTES if name in attribute_values(server.span)]
+        assert not present, present
+        resource = {k: value(v) for k, v in attribute_values(server.resource).items()}
+        assert resource["service.name"] == SERVICE_NAME
+
+
+def _ancestors(run: ProxyRun, span: ReceivedSpan) -> list[bytes]:
+    by_id = {s.span.span_id: s for s in run.spans if s.span.trace_id == span.span.trace_id}
+    chain: list[bytes] = []
+    parent = span.span.parent_span_id
+    while parent in by_id and parent not in chain:
+        chain.append(parent)
+        parent = by_id[parent].span.parent_span_id
+    return chain
+
+
+def test_client_spans_descend_from_the_server_span(proxy_run: ProxyRun) -> None:
+    for sent in proxy_run.sent:
+        server = _server_span(proxy_run, sent)
+        clients = _client_spans(proxy_run, sent)
+        assert clients, [(s.scope.name, s.span.name) for s in proxy_run.trace(sent)]
+        for client in clients:
+            assert server.span.span_id in _ancestors(proxy_run, client), client.span.name
+            assert client.span.name == f"chat {sent.call.model}"
+            assert _attr(client, sc.GEN_AI_REQUEST_MODEL) == ("string_value", sent.call.model)
+            assert _attr(client, sc.GEN_AI_PROVIDER_NAME) == ("string_value", sent.call.provider_name)
+            assert _attr(client, sc.LITELLM_ROUTER_MODEL_GROUP) == ("string_value", sent.call.model_group)
+
+
+def _usage(span: ReceivedSpan) -> dict[str, tuple[str | None, object]]:
+    return {k: _attr(span, k) for k in attribute_values(span.span) if k.startswith("gen_ai.usage.")}
+
+
+@pytest.mark.parametrize("call", [CLAUDE, GPT, CLAUDE_STREAM], ids=["anthropic", "openai", "stream"])
+def test_successful_call_has_usage_cost_and_preprocessing(proxy_run: ProxyRun, call: Call) -> None:
+    sent = proxy_run.sent[CALLS.index(call)]
+    client = _only(_client_spans(proxy_run, sent))
+    assert client.span.status.code == Status.StatusCode.STATUS_CODE_UNSET
+    if call.provider_name == "anthropic":
+        input_tokens = (
+            fp.ANTHROPIC_INPUT_TOKENS
+            + fp.ANTHROPIC_CACHE_READ_INPUT_TOKENS
+            + fp.ANTHROPIC_CACHE_CREATION_INPUT_TOKENS
+        )
+        output_tokens = fp.ANTHROPIC_OUTPUT_TOKENS
+        cache_read = fp.ANTHROPIC_CACHE_READ_INPUT_TOKENS
+    else:
+        input_tokens, output_tokens, cache_read = (
+            fp.CHAT_PROMPT_TOKENS,
+            fp.CHAT_COMPLETION_TOKENS,
+            fp.CHAT_CACHED_TOKENS,
+        )
+    usage = _usage(client)
+    assert usage[sc.GEN_AI_USAGE_INPUT_TOKENS] == ("int_value", input_tokens)
+    assert usage[sc.GEN_AI_USAGE_OUTPUT_TOKENS] == ("int_value", output_tokens)
+    assert usage[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] == ("int_value", cache_read)
+    cost_type, cost = usage[sc.GEN_AI_USAGE_COST]
+    assert cost_type == "double_value"
+    assert isinstance(cost, float)
+    assert cost > 0
+    if not call.stream:  # a stream's headers leave before its usage is known
+        # The proxy reports the cost it computed for the same response in a header.
+        assert cost == pytest.approx(float(sent.headers["x-litellm-response-cost"]))
+    duration_type, duration = _attr(client, sc.LITELLM_PREPROCESSING_DURATION_MS)
+    assert duration_type == "double_value"
+    assert isinstance(duration, float)
+    assert duration >= 0
+    if call.stream:
+        assert _attr(client, sc.LITELLM_STREAM_COMPLETED) == ("bool_value", True)
+
+
+def test_rate_limited_call_has_one_failed_span_per_attempt(proxy_run: ProxyRun) -> None:
+    sent = proxy_run.sent[CALLS.index(RATE_LIMITED)]
+    clients = _client_spans(proxy_run, sent)
+    assert len(clients) == len(_provider_posts(proxy_run, RATE_LIMITED)) == RATE_LIMIT_ATTEMPTS
+    attempts = [_attr(c, sc.LITELLM_ROUTER_ATTEMPT) for c in clients]
+    assert sorted(attempts, key=repr) == [("int_value", n) for n in range(1, RATE_LIMIT_ATTEMPTS + 1)]
+    for client in clients:
+        assert client.span.status.code == Status.StatusCode.STATUS_CODE_ERROR
+        assert _attr(client, "error.type") == ("string_value", "litellm.exceptions.RateLimitError")
+        assert _attr(client, "http.response.status_code") == ("int_value", 429)
+        assert _usage(client) == {}
+
+
+def test_litellm_callback_is_not_used_and_nothing_is_duplicated(proxy_run: ProxyRun) -> None:
+    spans = proxy_run.spans
+    assert not [s.span.name for s in spans if s.scope.name == LITELLM_OWN_SCOPE]
+    assert not [s.span.name for s in spans if s.span.name in LITELLM_OWN_SPAN_NAMES]
+    # Only this library's spans carry GenAI attributes.
+    assert not [
+        (s.scope.name, s.span.name)
+        for s in spans
+        if s.scope.name != SCOPE and any(k.startswith("gen_ai.") for k in attribute_values(s.span))
+    ]
+    # Each span arrived once.
+    assert len({(s.span.trace_id, s.span.span_id) for s in spans}) == len(spans)
+    # Exactly one CLIENT span per provider request, in the request's trace.
+    ours = [s for s in spans if s.scope.name == SCOPE and s.span.kind == Span.SpanKind.SPAN_KIND_CLIENT]
+    posts = [r for r in proxy_run.provider_requests if r.method == "POST"]
+    assert len(ours) == len(posts), ([s.span.name for s in ours], [r.path for r in posts])
+    for sent in proxy_run.sent:
+        assert len(_client_spans(proxy_run, sent)) == len(_provider_posts(proxy_run, sent.call))
+        # One router span per proxy request: the proxy calls the Router once.
+        routers = [
+            s
+            for s in proxy_run.trace(sent)
+            if s.scope.name == SCOPE and s.span.kind == Span.SpanKind.SPAN_KIND_INTERNAL
+        ]
+        assert [s.span.name for s in routers] == [f"router chat {sent.call.model_group}"]
+
+
+def test_no_secrets_in_spans(proxy_run: ProxyRun) -> None:
+    text = "\n".join(str(s.span) for s in proxy_run.spans)
+    assert proxy_run.master_key not in text
+    assert API_KEY not in text
