@@ -140,8 +140,9 @@ async def test_stream_records_time_to_first_chunk_and_per_chunk(
     [first] = points(metric_reader, sc.GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK)
     assert first.count == 1
     [per_chunk] = points(metric_reader, sc.GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK)
-    assert per_chunk.count == len(chunks) - 1
-    assert per_chunk.min >= 0
+    assert per_chunk.count == 1  # one point per stream: the mean time between its chunks
+    assert len(chunks) > 2
+    assert 0 <= per_chunk.sum <= first.sum + per_chunk.sum
     tokens = by_token_type(metric_reader)
     assert tokens["input"].sum == fp.CHAT_PROMPT_TOKENS
     assert tokens["output"].sum == fp.CHAT_COMPLETION_TOKENS

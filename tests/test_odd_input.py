@@ -192,7 +192,7 @@ def test_request(operation: str, call_params: dict[str, Any]) -> None:
 @SETTINGS
 @given(operations, st.lists(chunks, max_size=6), values)
 def test_stream(operation: str, stream_chunks: list[Any], retained: Any) -> None:
-    state = StreamState(time_chunks=True, capture_content=True)
+    state = StreamState(capture_content=True)
     for chunk in stream_chunks:
         state.add(chunk)
     stream = SimpleNamespace(chunks=retained)

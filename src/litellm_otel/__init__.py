@@ -32,7 +32,15 @@ from litellm_otel import semconv as sc
 from litellm_otel.config import content_capture
 from litellm_otel.metrics import Metrics
 from litellm_otel.package import _instruments
-from litellm_otel.patch import Operation, Telemetry, carry_context, router_traced, stamp_handoff, traced
+from litellm_otel.patch import (
+    Operation,
+    Telemetry,
+    carry_context,
+    implementation_traced,
+    router_traced,
+    stamp_handoff,
+    traced,
+)
 from litellm_otel.routing import Routing
 from litellm_otel.version import __version__
 
@@ -168,7 +176,8 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
                 litellm.get_llm_provider,
                 litellm.completion_cost,
                 litellm.token_counter,
-                litellm.ModelResponse,
+                litellm.cost_per_token,
+                litellm.Usage,
             ),
         )
         patched: list[tuple[Any, str]] = []
@@ -194,9 +203,8 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
                 and callable(getattr(dispatch, implementation, None))
             ):
                 inner = getattr(dispatch, implementation)
-                patch(
-                    dispatch, implementation, traced(_operation(operation_name, inner), telemetry=telemetry)
-                )
+                wrapper = implementation_traced(_operation(operation_name, inner), telemetry=telemetry)
+                patch(dispatch, implementation, wrapper)
         router_class = getattr(litellm, "Router", None)
         for name, operation_name in _ROUTER_METHODS:
             method = router_class.__dict__.get(name) if router_class is not None else None

@@ -136,7 +136,6 @@ class _Traced:
                 return TracedStream(
                     result,
                     self,
-                    time_chunks=self._telemetry.metrics is not None,
                     capture_content=self.captures_content and self._telemetry.content is not None,
                 )
             except Exception:
@@ -506,11 +505,34 @@ class _FallbacksCall(_RouterCall):
 Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
 
 
+def _inside_any_span() -> bool:
+    return (
+        context.get_value(_CURRENT_CALL) is not None
+        or context.get_value(_CURRENT_ROUTER) is not None
+        or not is_instrumentation_enabled()
+    )
+
+
 def traced(operation: Operation, *, telemetry: Telemetry, call_type: type[_Traced] = _Call) -> Wrapper:
     """A wrapt wrapper giving each call of one LiteLLM entry point its span: a CLIENT span per
     provider request (`_Call`), or an INTERNAL span over a Router's attempts (`_RouterCall`)."""
-    start = call_type.start
-    untraced = call_type.untraced
+    return _wrapper(operation, telemetry, call_type.start, call_type.untraced)
+
+
+def implementation_traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
+    """A wrapper for the implementation behind a dispatch function (1.106: `_PYTHON_COMPLETION`).
+    Reached through a patched public name it is the same call again, or under a Router or SDK
+    fallbacks one of their own hops: only a call from a name imported before `instrument()`,
+    outside any span of ours, is new."""
+    return _wrapper(operation, telemetry, _Call.start, _inside_any_span)
+
+
+def _wrapper(
+    operation: Operation,
+    telemetry: Telemetry,
+    start: Callable[[Telemetry, Operation, tuple[Any, ...], dict[str, Any]], _Traced | None],
+    untraced: Callable[[], bool],
+) -> Wrapper:
     if operation.is_async:
 
         async def traced_async(

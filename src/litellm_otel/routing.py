@@ -23,12 +23,14 @@ class Routing:
         get_llm_provider: Callable[..., Any],
         completion_cost: Callable[..., Any],
         token_counter: Callable[..., Any] | None = None,
-        model_response: Callable[..., Any] | None = None,
+        cost_per_token: Callable[..., Any] | None = None,
+        usage_type: Callable[..., Any] | None = None,
     ) -> None:
         self._get_llm_provider = get_llm_provider
         self._completion_cost = completion_cost
         self._token_counter = token_counter
-        self._model_response = model_response
+        self._cost_per_token = cost_per_token
+        self._usage_type = usage_type
         # get_llm_provider parses the model string and walks LiteLLM's provider lists on every
         # call; its answer depends only on these three strings, so it is resolved once per triple.
         self._route: Callable[[str, str | None, str | None], _Route] = functools.lru_cache(maxsize=1024)(
@@ -90,14 +92,20 @@ class Routing:
             return None
 
     def usage_cost(self, model: object, usage: object, response: object = None) -> float | None:
-        """USD cost of a streamed call, priced for the requested model from the final response
-        snapshot when the stream carried one (Responses API), else from its usage."""
-        if not isinstance(model, str) or usage is None or self._model_response is None:
+        """USD cost of a streamed call, priced for the requested model: from the final response
+        snapshot when the stream carried one (Responses API), else from its usage with
+        `cost_per_token`, a quarter of `completion_cost`'s time for the same figure (1.106)."""
+        if not isinstance(model, str) or usage is None:
             return None
         try:
-            if response is None:
-                response = self._model_response(model=model, usage=usage)
-            return extract.number(self._completion_cost(completion_response=response, model=model))
+            if response is not None:
+                return extract.number(self._completion_cost(completion_response=response, model=model))
+            if self._cost_per_token is None or self._usage_type is None:
+                return None
+            if isinstance(usage, dict):
+                usage = self._usage_type(**usage)
+            prompt_cost, completion_cost = self._cost_per_token(model=model, usage_object=usage)
+            return extract.number(prompt_cost + completion_cost)
         except Exception:
             _logger.debug("litellm-otel: LiteLLM could not price this stream", exc_info=True)
             return None
