@@ -1,0 +1,731 @@
+"""Measures one subject of the overhead benchmark and writes its raw figures as JSON.
+
+A subject is an instrumentation of LiteLLM: `ours` (litellm-otel) or a peer (`openinference`,
+`openllmetry`). `benchmarks/run.py` starts this script once per subject, each in its own
+process and, for peers, its own virtualenv, then prints the tables; run it alone to iterate:
+
+    python benchmarks/overhead.py --subject ours --mode time --quick --out /tmp/ours.json
+    python benchmarks/overhead.py --subject ours --mode profile --out /tmp/profile.json
+
+Modes:
+
+* ``time``: bare and instrumented batches of each scenario alternate in this one process (the
+  instrumentor's `uninstrument()` restores LiteLLM between them), for many rounds; each round
+  also times the floor, one SDK span with 15 attributes started and ended. Per round the
+  per-call wall (`perf_counter_ns`) and CPU (`process_time_ns`: every thread, so LiteLLM's
+  executor and logging threads count) times of both batches are recorded; `run.py` takes the
+  medians of the paired differences.
+* ``memory``: bytes still allocated after N calls and after N abandoned streams, traced by
+  `tracemalloc` from the first call on, bare and instrumented.
+* ``profile``: cProfile over instrumented mock completions and streams.
+
+Scenarios: the LiteLLM ``mock_response=`` path (no HTTP), real HTTP against
+`examples/fake_provider.py`, and "isolated" ones where `litellm.completion` is replaced (while
+the instrumentor wraps it) by a function returning pre-built LiteLLM objects, so LiteLLM's own
+milliseconds do not bury the microseconds being measured.
+"""
+
+from __future__ import annotations
+
+import os
+
+# LiteLLM fetches its model price map from the network at import unless told not to.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import gc
+import importlib
+import importlib.metadata
+import json
+import pstats
+import sys
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import litellm
+from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
+from opentelemetry.metrics import NoOpMeterProvider
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+from opentelemetry.util.types import AttributeValue
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+
+from fake_provider import FakeProvider
+
+MESSAGES = [{"role": "user", "content": "Summarise our refund policy in one line."}]
+MODEL = "gpt-4o-mini"
+# LiteLLM's mock stream cuts the text into 3-character deltas and adds a final chunk that
+# carries the finish reason: 49 pieces make a 50-chunk stream (the count run is reported).
+STREAM_TEXT = "".join(f"w{i:02d}" for i in range(49))
+# Isolated chunk path: streams of two lengths, so the per-stream cost cancels out of the slope.
+SHORT_STREAM = 10
+LONG_STREAM = 410
+
+# The packages whose versions are reported, when installed.
+REPORTED_PACKAGES = (
+    "litellm",
+    "opentelemetry-api",
+    "opentelemetry-sdk",
+    "opentelemetry-instrumentation",
+    "opentelemetry-semantic-conventions",
+    "wrapt",
+    "pydantic",
+    "httpx",
+    "openai",
+)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """An instrumentation under test: the module with its `LiteLLMInstrumentor`."""
+
+    label: str
+    module: str
+    distributions: tuple[str, ...]  # its own packages, whose versions are reported
+    metrics: bool = False  # records metrics when given a meter provider
+
+
+SUBJECTS = {
+    "ours": Subject("litellm-otel", "litellm_otel", ("litellm-otel",), metrics=True),
+    "openinference": Subject(
+        "openinference-instrumentation-litellm",
+        "openinference.instrumentation.litellm",
+        (
+            "openinference-instrumentation-litellm",
+            "openinference-instrumentation",
+            "openinference-semantic-conventions",
+        ),
+    ),
+    "openllmetry": Subject(
+        "opentelemetry-instrumentation-litellm",
+        "opentelemetry.instrumentation.litellm",
+        ("opentelemetry-instrumentation-litellm", "opentelemetry-semantic-conventions-ai"),
+        metrics=True,
+    ),
+}
+
+
+def versions(names: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for name in names:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            found[name] = importlib.metadata.version(name)
+    return found
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- LiteLLM objects for the isolated scenarios ---------------------------------------------
+
+
+class PrebuiltStream(CustomStreamWrapper):  # type: ignore[misc]
+    """LiteLLM's own stream type (instrumentations check for it), replaying chunks that LiteLLM
+    built beforehand at almost no cost of its own."""
+
+    def __init__(self, chunks: list[Any]) -> None:  # LiteLLM's __init__ is deliberately skipped
+        self._replay = iter(chunks)
+
+    def __iter__(self) -> PrebuiltStream:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._replay)
+
+    def __del__(self) -> None:
+        return None
+
+
+def real_stream_chunks() -> list[Any]:
+    """The chunks of one real 50-chunk mock stream: content deltas, then the final chunk."""
+    return list(litellm.completion(model=MODEL, messages=MESSAGES, stream=True, mock_response=STREAM_TEXT))
+
+
+def replay_chunks(chunks: list[Any], length: int) -> list[Any]:
+    content, final = chunks[:-1], chunks[-1]
+    return [content[i % len(content)] for i in range(length - 1)] + [final]
+
+
+# --- scenarios ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    """One kind of LiteLLM call. `call` or `acall` makes one call and returns the number of
+    chunks it read (0 for a non-streaming call)."""
+
+    name: str
+    group: str  # "mock", "http" or "isolated"
+    call: Callable[[], int] | None = None
+    acall: Callable[[], Awaitable[int]] | None = None
+    # Isolated scenarios: what litellm.completion is while the scenario runs (bare or wrapped).
+    replacement: Callable[..., Any] | None = None
+    metrics: bool = True  # False: instrumented with a no-op meter provider, traces only
+    batch: int = 0
+    chunks: int = 0
+    spans_per_call: float = 0.0
+    error: str | None = None
+    rounds: list[dict[str, float]] = field(default_factory=list)
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "group": self.group,
+            "batch": self.batch,
+            "chunks": self.chunks,
+            "spans_per_call": self.spans_per_call,
+            "error": self.error,
+            "rounds": self.rounds,
+        }
+
+
+def drain(stream: Any) -> int:
+    count = 0
+    for _ in stream:
+        count += 1
+    return count
+
+
+def mock_scenarios(router: Any) -> list[Scenario]:
+    def completion() -> int:
+        litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
+        return 0
+
+    async def acompletion() -> int:
+        await litellm.acompletion(model=MODEL, messages=MESSAGES, mock_response="hi")
+        return 0
+
+    def stream() -> int:
+        return drain(
+            litellm.completion(model=MODEL, messages=MESSAGES, stream=True, mock_response=STREAM_TEXT)
+        )
+
+    def embedding() -> int:
+        litellm.embedding(model="text-embedding-3-small", input=["x"], mock_response=[0.1, 0.2])
+        return 0
+
+    async def router_acompletion() -> int:
+        await router.acompletion(model="group", messages=MESSAGES)
+        return 0
+
+    return [
+        Scenario("completion", "mock", call=completion),
+        Scenario("acompletion", "mock", acall=acompletion),
+        Scenario("stream", "mock", call=stream),
+        Scenario("embedding", "mock", call=embedding),
+        Scenario("router.acompletion", "mock", acall=router_acompletion),
+    ]
+
+
+def http_scenarios(provider: FakeProvider) -> list[Scenario]:
+    base = provider.openai_base
+
+    def completion() -> int:
+        litellm.completion(model=f"openai/{MODEL}", api_base=base, api_key="sk-bench", messages=MESSAGES)
+        return 0
+
+    def stream() -> int:
+        return drain(
+            litellm.completion(
+                model=f"openai/{MODEL}", api_base=base, api_key="sk-bench", messages=MESSAGES, stream=True
+            )
+        )
+
+    return [Scenario("completion", "http", call=completion), Scenario("stream", "http", call=stream)]
+
+
+def isolated_scenarios(*, traces_only: bool) -> list[Scenario]:
+    response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
+    chunks = real_stream_chunks()
+    short, long = replay_chunks(chunks, SHORT_STREAM), replay_chunks(chunks, LONG_STREAM)
+
+    def prebuilt_response(*args: Any, **kwargs: Any) -> Any:
+        return response
+
+    def prebuilt_short(*args: Any, **kwargs: Any) -> Any:
+        return PrebuiltStream(short)
+
+    def prebuilt_long(*args: Any, **kwargs: Any) -> Any:
+        return PrebuiltStream(long)
+
+    def completion() -> int:
+        litellm.completion(model=MODEL, messages=MESSAGES)
+        return 0
+
+    def stream() -> int:
+        return drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
+
+    variants = [("isolated", True), ("isolated traces-only", False)] if traces_only else [("isolated", True)]
+    return [
+        scenario
+        for group, metrics in variants
+        for scenario in (
+            Scenario("completion", group, call=completion, replacement=prebuilt_response, metrics=metrics),
+            Scenario(
+                f"stream {SHORT_STREAM}", group, call=stream, replacement=prebuilt_short, metrics=metrics
+            ),
+            Scenario(f"stream {LONG_STREAM}", group, call=stream, replacement=prebuilt_long, metrics=metrics),
+        )
+    ]
+
+
+# --- the harness -----------------------------------------------------------------------------
+
+# The floor's span: what a GenAI CLIENT span of a chat call carries, 8 attributes at start and 7
+# when the response is in.
+FLOOR_START_ATTRIBUTES: dict[str, AttributeValue] = {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.request.model": MODEL,
+    "gen_ai.provider.name": "openai",
+    "server.address": "api.openai.com",
+    "server.port": 443,
+    "gen_ai.request.temperature": 0.2,
+    "gen_ai.request.max_tokens": 256,
+    "gen_ai.request.stream": False,
+}
+FLOOR_END_ATTRIBUTES: dict[str, AttributeValue] = {
+    "gen_ai.response.id": "chatcmpl-0123456789",
+    "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+    "gen_ai.response.finish_reasons": ("stop",),
+    "gen_ai.usage.input_tokens": 10,
+    "gen_ai.usage.output_tokens": 20,
+    "gen_ai.usage.total_tokens": 30,
+    "gen_ai.usage.cost": 1.35e-05,
+}
+
+
+class Harness:
+    """One subject's instrumentor over LiteLLM, switched on and off between batches."""
+
+    def __init__(self, subject: Subject) -> None:
+        self.subject = subject
+        self.exporter = InMemorySpanExporter()
+        self.tracer_provider = TracerProvider()
+        self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.exporter))
+        self.meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
+        self.instrumentor = importlib.import_module(subject.module).LiteLLMInstrumentor()
+        self.instrumented = False
+        self.metrics = True  # whether the instrumentor got the SDK meter provider
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+
+    def set_instrumented(self, on: bool, *, metrics: bool = True) -> None:
+        if self.instrumented and (not on or metrics != self.metrics):
+            self.instrumentor.uninstrument()
+            self.instrumented = False
+        if on and not self.instrumented:
+            meter_provider = self.meter_provider if metrics else NoOpMeterProvider()
+            self.instrumentor.instrument(tracer_provider=self.tracer_provider, meter_provider=meter_provider)
+            self.instrumented, self.metrics = True, metrics
+
+    def close(self) -> None:
+        self.set_instrumented(False)
+        self.loop.close()
+
+    @contextlib.contextmanager
+    def prepared(self, scenario: Scenario) -> Iterator[None]:
+        """For an isolated scenario, `litellm.completion` is its replacement meanwhile: put in
+        place while LiteLLM is bare, so the instrumentor wraps the replacement."""
+        if scenario.replacement is None:
+            yield
+            return
+        self.set_instrumented(False)
+        original = litellm.completion
+        litellm.completion = scenario.replacement
+        try:
+            yield
+        finally:
+            self.set_instrumented(False)
+            litellm.completion = original
+
+    def once(self, scenario: Scenario) -> int:
+        if scenario.acall is not None:
+            return self.loop.run_until_complete(scenario.acall())
+        assert scenario.call is not None
+        return scenario.call()
+
+    def spans(self) -> int:
+        count = len(self.exporter.get_finished_spans())
+        self.exporter.clear()
+        return count
+
+    def timed(self, scenario: Scenario, n: int) -> tuple[int, int]:
+        """Wall and CPU nanoseconds of n calls in a row."""
+        if scenario.acall is not None:
+            acall = scenario.acall
+
+            async def many() -> None:
+                for _ in range(n):
+                    await acall()
+
+            batch = many()
+            gc.collect()
+            wall, cpu = time.perf_counter_ns(), time.process_time_ns()
+            self.loop.run_until_complete(batch)
+            return time.perf_counter_ns() - wall, time.process_time_ns() - cpu
+        call = scenario.call
+        assert call is not None
+        gc.collect()
+        wall, cpu = time.perf_counter_ns(), time.process_time_ns()
+        for _ in range(n):
+            call()
+        return time.perf_counter_ns() - wall, time.process_time_ns() - cpu
+
+    def floor(self, n: int) -> tuple[int, int]:
+        """Wall and CPU nanoseconds of n SDK spans, 15 attributes each, started and ended."""
+        tracer = self.tracer_provider.get_tracer("benchmarks.floor")
+        start, end = FLOOR_START_ATTRIBUTES, FLOOR_END_ATTRIBUTES
+        gc.collect()
+        wall, cpu = time.perf_counter_ns(), time.process_time_ns()
+        for _ in range(n):
+            span = tracer.start_span("chat gpt-4o-mini", kind=SpanKind.CLIENT, attributes=start)
+            span.set_attributes(end)
+            span.end()
+        wall, cpu = time.perf_counter_ns() - wall, time.process_time_ns() - cpu
+        self.exporter.clear()
+        return wall, cpu
+
+    def check(self, scenario: Scenario, target_ns: int, min_batch: int) -> None:
+        """One bare and one instrumented call (errors, chunks, spans), then the batch size that
+        makes a bare batch last about target_ns."""
+        try:
+            with self.prepared(scenario):
+                self.set_instrumented(False)
+                self.spans()
+                scenario.chunks = self.once(scenario)
+                stray = self.spans()
+                if stray:
+                    raise RuntimeError(f"{stray} span(s) while uninstrumented")
+                self.set_instrumented(True, metrics=scenario.metrics)
+                try:
+                    for _ in range(3):
+                        self.once(scenario)
+                except Exception as exc:
+                    scenario.error = f"instrumented call raised {type(exc).__name__}: {exc}"[:300]
+                    return
+                scenario.spans_per_call = self.spans() / 3
+                # Sized on the slower state: instrumented, where LiteLLM is replaced by a stub.
+                per_call = self.per_call(scenario, target_ns // 4)
+                self.set_instrumented(False)
+                per_call = max(per_call, self.per_call(scenario, target_ns // 2))
+                scenario.batch = max(min_batch, round(target_ns / per_call))
+        except Exception as exc:
+            scenario.error = f"bare call failed: {type(exc).__name__}: {exc}"[:300]
+        finally:
+            self.spans()
+
+    def per_call(self, scenario: Scenario, budget_ns: int) -> float:
+        calls, started = 0, time.perf_counter_ns()
+        while calls < 3 or time.perf_counter_ns() - started < budget_ns:
+            self.once(scenario)
+            calls += 1
+        self.spans()
+        return (time.perf_counter_ns() - started) / calls
+
+    def pair(self, scenario: Scenario, instrumented_first: bool) -> dict[str, float]:
+        """A bare batch and an instrumented batch, per-call nanoseconds."""
+        row: dict[str, float] = {}
+        with self.prepared(scenario):
+            for on in (instrumented_first, not instrumented_first):
+                self.set_instrumented(on, metrics=scenario.metrics)
+                self.once(scenario)  # untimed: caches rebuilt by the switch are warm again
+                self.spans()
+                wall, cpu = self.timed(scenario, scenario.batch)
+                key = "inst" if on else "bare"
+                row[f"{key}_wall"] = wall / scenario.batch
+                row[f"{key}_cpu"] = cpu / scenario.batch
+                row[f"{key}_spans"] = self.spans() / scenario.batch
+        return row
+
+
+# --- modes -------------------------------------------------------------------------------------
+
+
+def quiet_litellm() -> None:
+    litellm.telemetry = False
+    litellm.suppress_debug_info = True
+
+
+def make_router() -> Any:
+    deployment = {"model": MODEL, "mock_response": "hi"}
+    return litellm.Router(model_list=[{"model_name": "group", "litellm_params": deployment}])
+
+
+def run_time(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
+    target_ns = int(args.batch_seconds * 1e9)
+    with FakeProvider() as provider:
+        scenarios = [
+            *mock_scenarios(make_router()),
+            *isolated_scenarios(traces_only=harness.subject.metrics),
+            *http_scenarios(provider),
+        ]
+        for scenario in scenarios:
+            http = scenario.group == "http"
+            harness.check(scenario, target_ns * (2 if http else 1), 3 if http else 2)
+            status = scenario.error or f"batch {scenario.batch}, {scenario.spans_per_call:g} span(s)/call"
+            log(f"  {scenario.group} {scenario.name}: {status}")
+        probe_wall, _ = harness.floor(200)
+        floor_batch = max(50, round(target_ns / 2 / max(1.0, probe_wall / 200)))
+        # Everything built so far lives to the end: out of the collector's way, so a collection
+        # during a batch costs what the batch itself allocated.
+        gc.collect()
+        gc.freeze()
+        floor: list[dict[str, float]] = []
+        http_every = max(1, args.rounds // max(1, args.http_rounds))
+        started = time.perf_counter()
+        for index in range(args.rounds):
+            wall, cpu = harness.floor(floor_batch)
+            floor.append({"wall": wall / floor_batch, "cpu": cpu / floor_batch})
+            for position, scenario in enumerate(scenarios):
+                if scenario.error is not None:
+                    continue
+                http_round = index % http_every == 0 and index // http_every < args.http_rounds
+                if scenario.group == "http" and not http_round:
+                    continue
+                scenario.rounds.append(harness.pair(scenario, (index + position) % 2 == 1))
+            log(f"  round {index + 1}/{args.rounds} ({time.perf_counter() - started:.0f} s)")
+    return {
+        "floor": {"batch": floor_batch, "rounds": floor},
+        "scenarios": [scenario.json() for scenario in scenarios],
+    }
+
+
+def retained(harness: Harness, call: Callable[[], Any], n: int) -> dict[str, Any]:
+    """Bytes allocated during n calls and still allocated after them (and a collection)."""
+    for _ in range(min(n, 200)):
+        call()
+    time.sleep(0.2)  # LiteLLM logs on worker threads: let them finish the warm-up calls
+    harness.spans()
+    gc.collect()
+    spans = 0
+    tracemalloc.start()
+    for index in range(n):
+        call()
+        if index % 500 == 499:
+            spans += harness.spans()
+    time.sleep(0.2)
+    gc.collect()
+    spans += harness.spans()
+    gc.collect()
+    snapshot = tracemalloc.take_snapshot().filter_traces(
+        [tracemalloc.Filter(inclusive=False, filename_pattern=tracemalloc.__file__)]
+    )
+    tracemalloc.stop()
+    statistics = snapshot.statistics("lineno")
+    total = sum(stat.size for stat in statistics)
+    ours = sum(stat.size for stat in statistics if "litellm_otel" in stat.traceback[0].filename)
+    otel = sum(stat.size for stat in statistics if "opentelemetry" in stat.traceback[0].filename)
+    return {
+        "calls": n,
+        "bytes": total,
+        "bytes_in_litellm_otel": ours,
+        "bytes_in_opentelemetry": otel,
+        "spans": spans,
+        "top": [
+            {"site": short_path(str(stat.traceback[0])), "bytes": stat.size, "blocks": stat.count}
+            for stat in statistics[:5]
+        ],
+    }
+
+
+def run_memory(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
+    chunks = real_stream_chunks()
+    response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
+
+    def completion() -> None:
+        litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
+
+    def abandoned_stream() -> None:
+        stream = litellm.completion(model=MODEL, messages=MESSAGES, stream=True, mock_response=STREAM_TEXT)
+        next(stream)
+
+    def prebuilt_completion(*a: Any, **k: Any) -> Any:
+        return response
+
+    def prebuilt_stream(*a: Any, **k: Any) -> Any:
+        return PrebuiltStream(chunks)
+
+    def isolated_abandoned_stream() -> None:
+        stream = litellm.completion(model=MODEL, messages=MESSAGES, stream=True)
+        next(stream)
+
+    isolated_calls = args.memory_isolated_calls
+    cases = [
+        ("completion", "mock", completion, None, args.memory_calls),
+        ("abandoned stream", "mock", abandoned_stream, None, args.memory_calls),
+        ("completion", "isolated", completion, prebuilt_completion, isolated_calls),
+        ("abandoned stream", "isolated", isolated_abandoned_stream, prebuilt_stream, isolated_calls),
+    ]
+    results = []
+    for name, group, call, replacement, n in cases:
+        scenario = Scenario(name, group, replacement=replacement)
+        row: dict[str, Any] = {"name": name, "group": group}
+        with harness.prepared(scenario):
+            for on in (False, True):
+                harness.set_instrumented(on)
+                row["inst" if on else "bare"] = retained(harness, call, n)
+                log(f"  memory {group} {name} {'instrumented' if on else 'bare'}: done")
+        results.append(row)
+    return {"memory": results}
+
+
+def short_path(path: str) -> str:
+    for marker in ("site-packages/", "/src/", "/lib/python"):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    return path
+
+
+def profile_rows(stats: pstats.Stats, calls: int, top: int) -> dict[str, Any]:
+    """Per call: the litellm_otel and opentelemetry functions by self time, litellm_otel's by
+    cumulative time (what our code sets off, LiteLLM included), and the self-time totals."""
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, object]]
+    raw = stats.stats  # type: ignore[attr-defined]
+    rows: list[dict[str, Any]] = []
+    sums = {"litellm_otel": 0.0, "opentelemetry": 0.0, "all": 0.0}
+    for (filename, line, function), (_, ncalls, tottime, cumtime, _) in raw.items():
+        sums["all"] += tottime
+        owner = next((name for name in ("litellm_otel", "opentelemetry") if name in filename), None)
+        if owner is None:
+            continue
+        sums[owner] += tottime
+        rows.append(
+            {
+                "function": f"{short_path(filename)}:{line}({function})",
+                "ours": owner == "litellm_otel",
+                "calls": ncalls / calls,
+                "tottime_us": tottime / calls * 1e6,
+                "cumtime_us": cumtime / calls * 1e6,
+            }
+        )
+    by_cumtime = sorted((row for row in rows if row["ours"]), key=lambda row: -row["cumtime_us"])
+    return {
+        "calls": calls,
+        "top": sorted(rows, key=lambda row: -row["tottime_us"])[:top],
+        "top_ours_cumulative": by_cumtime[: max(10, top // 2)],
+        "tottime_us": {name: value / calls * 1e6 for name, value in sums.items()},
+    }
+
+
+def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
+    response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
+    chunks = real_stream_chunks()
+
+    def completion() -> None:
+        litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
+
+    def stream() -> None:
+        drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True, mock_response=STREAM_TEXT))
+
+    def prebuilt_response(*args: Any, **kwargs: Any) -> Any:
+        return response
+
+    def prebuilt_stream(*args: Any, **kwargs: Any) -> Any:
+        return PrebuiltStream(chunks)
+
+    def isolated_stream() -> None:
+        drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
+
+    cases = (
+        (Scenario("completion", "mock"), completion, args.profile_calls),
+        (Scenario("stream", "mock"), stream, max(10, args.profile_calls // 20)),
+        # Our code alone: LiteLLM replaced by a stub, as in the isolated timing scenarios.
+        (Scenario("isolated completion", "isolated", replacement=prebuilt_response), completion, 5000),
+        (Scenario("isolated stream", "isolated", replacement=prebuilt_stream), isolated_stream, 500),
+    )
+    results = {}
+    for scenario, call, calls in cases:
+        with harness.prepared(scenario):
+            harness.set_instrumented(True)
+            for _ in range(50):
+                call()
+            harness.spans()
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for index in range(calls):
+                call()
+                if index % 500 == 499:
+                    harness.spans()
+            profiler.disable()
+            harness.spans()
+        if args.profile_out:
+            profiler.dump_stats(f"{args.profile_out}.{scenario.name.replace(' ', '-')}.prof")
+        results[scenario.name] = profile_rows(pstats.Stats(profiler), calls, args.profile_top)
+        log(f"  profile {scenario.name}: done")
+    return {"profile": results}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--subject", choices=sorted(SUBJECTS), default="ours")
+    parser.add_argument("--mode", choices=("time", "memory", "profile"), default="time")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the JSON result")
+    parser.add_argument("--quick", action="store_true", help="few rounds and calls: a smoke run")
+    parser.add_argument("--rounds", type=int, help="bare/instrumented batch pairs per scenario")
+    parser.add_argument("--http-rounds", type=int, help="rounds for the HTTP scenarios")
+    parser.add_argument("--batch-seconds", type=float, help="wall time a bare batch aims at")
+    parser.add_argument("--memory-calls", type=int, help="calls and abandoned streams through LiteLLM")
+    parser.add_argument("--memory-isolated-calls", type=int, help="calls and streams, isolated")
+    parser.add_argument("--profile-calls", type=int, help="instrumented mock completions profiled")
+    parser.add_argument("--profile-top", type=int, default=15)
+    parser.add_argument("--profile-out", help="also save pstats files with this prefix")
+    args = parser.parse_args(argv)
+    defaults = {
+        "rounds": (8, 30),
+        "http_rounds": (3, 10),
+        "batch_seconds": (0.05, 0.08),
+        "memory_calls": (300, 1000),
+        "memory_isolated_calls": (2000, 10_000),
+        "profile_calls": (500, 2000),
+    }
+    for name, (quick, full) in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
+
+    quiet_litellm()
+    subject = SUBJECTS[args.subject]
+    harness = Harness(subject)
+    result: dict[str, Any] = {
+        "subject": args.subject,
+        "label": subject.label,
+        "mode": args.mode,
+        "versions": versions(subject.distributions + REPORTED_PACKAGES),
+        "python": sys.version.split()[0],
+        "executable": sys.executable,
+        "stream_chunks_requested": len(STREAM_TEXT) // 3 + 1,
+        "isolated_stream_lengths": [SHORT_STREAM, LONG_STREAM],
+    }
+    log(f"{subject.label}: {args.mode}")
+    started = time.perf_counter()
+    modes = {"time": run_time, "memory": run_memory, "profile": run_profile}
+    try:
+        result.update(modes[args.mode](harness, args))
+    finally:
+        harness.close()
+    result["seconds"] = time.perf_counter() - started
+    args.out.write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # LiteLLM's worker threads and HTTP clients are torn down with the interpreter, which has
+    # been seen to crash at exit; the result is written, so leave without the teardown.
+    os._exit(code)

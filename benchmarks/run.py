@@ -1,0 +1,671 @@
+"""The overhead benchmark: litellm-otel against bare LiteLLM, the span floor and the peers.
+
+    nox -s bench                    # what it needs is installed; peers in their own virtualenvs
+    nox -s bench -- --quick         # a short run (fewer rounds and calls)
+    nox -s bench -- --profile       # only the profile of litellm-otel's hot path
+    python benchmarks/run.py --envs /tmp/bench-envs   # from an environment that has it all
+
+Every subject (litellm-otel and each peer instrumentation) is measured by
+`benchmarks/overhead.py` in its own process; the peers run from virtualenvs made with uv next
+to each other under --envs, with the same LiteLLM and OpenTelemetry SDK versions as ours where
+their requirements allow. A peer that cannot be installed or run is reported, not fatal.
+
+Exit status: 0 when every target is met, 1 when one is missed (the table says which), 2 when
+litellm-otel itself could not be measured. CI does not run this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import datetime
+import importlib
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OVERHEAD = HERE / "overhead.py"
+
+OURS = "ours"
+# Peer subject -> the package that provides it on the registry.
+PEERS = {
+    "openinference": "openinference-instrumentation-litellm",
+    "openllmetry": "opentelemetry-instrumentation-litellm",
+}
+LABELS = {
+    OURS: "litellm-otel",
+    "openinference": "openinference-instrumentation-litellm",
+    "openllmetry": "opentelemetry-instrumentation-litellm",
+}
+SHORT_LABELS = {
+    OURS: "litellm-otel",
+    "openinference": "openinference",
+    "openllmetry": "opentelemetry-instr.-litellm",
+}
+
+# Targets (issue: instrumentation overhead).
+FLOOR_FACTOR = 2.0  # added CPU per mock completion <= 2 x the floor span
+CHUNK_TARGET_US = 2.0  # added CPU per streamed chunk
+
+Stats = tuple[float, float, float]  # first quartile, median, third quartile
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def quartiles(values: Sequence[float]) -> Stats:
+    if not values:
+        return (float("nan"),) * 3
+    if len(values) == 1:
+        return values[0], values[0], values[0]
+    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, median, q3
+
+
+# --- machine, versions, environments ---------------------------------------------------------
+
+
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def usable_cpus() -> int:
+    with contextlib.suppress(AttributeError):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 0
+
+
+def git_state() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head}{' with uncommitted changes in src/' if dirty else ''}"
+
+
+def machine_lines() -> list[str]:
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return [
+        f"date:    {now:%Y-%m-%d %H:%M UTC}; litellm-otel at git {git_state()}",
+        f"machine: {usable_cpus()} CPUs usable (nproc), {cpu_model()}; "
+        f"{platform.system()} {platform.release()}; load average {load}",
+        f"python:  {platform.python_implementation()} {platform.python_version()} ({sys.executable})",
+    ]
+
+
+def find_uv() -> str | None:
+    beside = Path(sys.executable).parent / "uv"
+    if beside.exists():
+        return str(beside)
+    on_path = shutil.which("uv")
+    if on_path:
+        return on_path
+    with contextlib.suppress(ImportError, FileNotFoundError):
+        return str(importlib.import_module("uv").find_uv_bin())
+    return None
+
+
+def installed(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def peer_python(subject: str, envs: Path) -> tuple[str | None, str]:
+    """A virtualenv with the peer, LiteLLM and the OpenTelemetry SDK: its python, or why not."""
+    uv = find_uv()
+    if uv is None:
+        return None, "uv not found (pip install uv)"
+    env = envs / subject
+    python = env / "bin" / "python"
+    if not python.exists():
+        made = subprocess.run(
+            [uv, "venv", "--quiet", "--python", sys.executable, str(env)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if made.returncode != 0:
+            return None, f"could not create a virtualenv: {last_line(made.stderr)}"
+    litellm, sdk = installed("litellm"), installed("opentelemetry-sdk")
+    pins = [f"litellm=={litellm}"] if litellm else ["litellm"]
+    attempts = [[*pins, f"opentelemetry-sdk=={sdk}"], pins] if sdk else [pins]
+    reason = ""
+    for requirements in attempts:
+        log(f"installing {PEERS[subject]} with {', '.join(requirements)} into {env}")
+        done = subprocess.run(
+            [
+                uv,
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                str(python),
+                PEERS[subject],
+                "opentelemetry-sdk",
+                *requirements,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode == 0:
+            return str(python), ""
+        reason = last_line(done.stderr)
+    return None, f"install failed: {reason}"
+
+
+def last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "no output"
+
+
+# --- running one subject -------------------------------------------------------------------------
+
+
+def run_subject(
+    python: str, subject: str, mode: str, extra: Sequence[str]
+) -> tuple[dict[str, Any] | None, str]:
+    """Runs overhead.py for one subject and mode: its JSON result, or why there is none."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "result.json"
+        command = [python, str(OVERHEAD), "--subject", subject, "--mode", mode, "--out", str(out), *extra]
+        env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "PYTHONUNBUFFERED": "1"}
+        tail: collections.deque[str] = collections.deque(maxlen=40)
+        # The subject's stdout goes to our stderr with its progress: stdout is the report's.
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        ) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                tail.append(line)
+                sys.stderr.write(f"    [{subject}] {line}")
+            code = proc.wait()
+        if out.exists():
+            result: dict[str, Any] = json.loads(out.read_text())
+            return result, ""
+    errors = [line for line in tail if "Error" in line or "Exception" in line]
+    return None, f"{last_line(errors[-1] if errors else ''.join(tail))} (exit {code})"
+
+
+# --- summarising -------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of a subject's table: per-call figures in microseconds."""
+
+    label: str
+    key: str  # stable key across subjects for the comparison
+    batch: str
+    spans: float | None
+    bare_wall: float | None
+    bare_cpu: float | None
+    added_wall: Stats
+    added_cpu: Stats
+    note: str = ""
+
+
+def per_round(rounds: list[dict[str, float]], field: str) -> list[float]:
+    return [r[f"inst_{field}"] - r[f"bare_{field}"] for r in rounds]
+
+
+def scenario_rows(result: dict[str, Any]) -> tuple[list[Row], dict[str, str]]:
+    """The table rows of one subject's timing result, and the scenarios it could not measure."""
+    rows: list[Row] = []
+    failed: dict[str, str] = {}
+    by_name = {f"{s['group']} {s['name']}": s for s in result["scenarios"]}
+    for key, scenario in by_name.items():
+        if scenario["error"]:
+            failed[key] = scenario["error"]
+            continue
+        rounds = scenario["rounds"]
+        if not rounds:
+            failed[key] = "no rounds"
+            continue
+        wall = [value / 1000 for value in per_round(rounds, "wall")]
+        cpu = [value / 1000 for value in per_round(rounds, "cpu")]
+        bare_wall = statistics.median(r["bare_wall"] for r in rounds) / 1000
+        bare_cpu = statistics.median(r["bare_cpu"] for r in rounds) / 1000
+        stray = max(r["bare_spans"] for r in rounds)
+        note = f"bare batches made {stray:g} span(s)/call: uninstrument() incomplete" if stray else ""
+        isolated = scenario["group"].startswith("isolated")
+        label = key if isolated or not scenario["chunks"] else f"{key} ({scenario['chunks']} chunks)"
+        rows.append(
+            Row(
+                label,
+                key,
+                f"{scenario['batch']}x{len(rounds)}",
+                scenario["spans_per_call"],
+                None if isolated else bare_wall,
+                None if isolated else bare_cpu,
+                quartiles(wall),
+                quartiles(cpu),
+                note,
+            )
+        )
+        if scenario["group"] == "mock" and scenario["chunks"]:
+            n = scenario["chunks"]
+            rows.append(
+                Row(
+                    f"  per chunk (stream / {n}, span included)",
+                    f"{key} per chunk",
+                    "",
+                    None,
+                    bare_wall / n,
+                    bare_cpu / n,
+                    quartiles([v / n for v in wall]),
+                    quartiles([v / n for v in cpu]),
+                )
+            )
+    for group in ("isolated", "isolated traces-only"):
+        rows.extend(chunk_rows(by_name, group, result["isolated_stream_lengths"]))
+    return rows, failed
+
+
+def chunk_rows(by_name: dict[str, dict[str, Any]], group: str, lengths: list[int]) -> list[Row]:
+    """Per-chunk cost as the slope between the isolated short and long streams, round by round,
+    and the per-stream cost that remains."""
+    short, long = (by_name.get(f"{group} stream {n}") for n in lengths)
+    if not short or not long or short["error"] or long["error"]:
+        return []
+    pairs = list(zip(short["rounds"], long["rounds"], strict=False))
+    span = long["chunks"] - short["chunks"]
+    slopes: dict[str, list[float]] = {}
+    fixed: dict[str, list[float]] = {}
+    for field in ("wall", "cpu"):
+        s = [(b[f"inst_{field}"] - b[f"bare_{field}"]) / 1000 for b, _ in pairs]
+        lo = [(b[f"inst_{field}"] - b[f"bare_{field}"]) / 1000 for _, b in pairs]
+        slopes[field] = [(y - x) / span for x, y in zip(s, lo, strict=True)]
+        fixed[field] = [x - k * short["chunks"] for x, k in zip(s, slopes[field], strict=True)]
+    count = f"x{len(pairs)}"
+    return [
+        Row(
+            f"{group} per chunk (slope {lengths[0]}->{lengths[1]})",
+            f"{group} per chunk",
+            count,
+            None,
+            None,
+            None,
+            quartiles(slopes["wall"]),
+            quartiles(slopes["cpu"]),
+        ),
+        Row(
+            f"{group} per stream w/o chunks",
+            f"{group} per stream",
+            count,
+            None,
+            None,
+            None,
+            quartiles(fixed["wall"]),
+            quartiles(fixed["cpu"]),
+        ),
+    ]
+
+
+def fmt(value: float | None, width: int = 8) -> str:
+    if value is None or math.isnan(value):
+        return f"{'-':>{width}}"
+    if abs(value) >= 100:
+        return f"{value:>{width}.0f}"
+    return f"{value:>{width}.{1 if abs(value) >= 10 else 2}f}"
+
+
+def fmt_stats(stats: Stats) -> str:
+    q1, median, q3 = stats
+    return f"{fmt(median)} [{fmt(q1, 0).strip()}, {fmt(q3, 0).strip()}]"
+
+
+def percent(added: float, bare: float | None) -> str:
+    if bare is None or bare <= 0:
+        return f"{'-':>7}"
+    return f"{added / bare * 100:>+6.1f}%"
+
+
+def floor_stats(result: dict[str, Any]) -> tuple[Stats, Stats]:
+    rounds = result["floor"]["rounds"]
+    return (
+        quartiles([r["wall"] / 1000 for r in rounds]),
+        quartiles([r["cpu"] / 1000 for r in rounds]),
+    )
+
+
+HEADER = (
+    f"{'scenario':<46} {'batch':>7} {'spans':>5} {'bare wall':>9} {'bare CPU':>9}  "
+    f"{'added wall [IQR]':<26} {'added CPU [IQR]':<26} {'+wall':>7} {'+CPU':>7} {'CPU/floor':>9}"
+)
+
+
+def subject_table(result: dict[str, Any]) -> list[str]:
+    rows, failed = scenario_rows(result)
+    floor_wall, floor_cpu = floor_stats(result)
+    lines = [
+        f"floor: one SDK span, 15 attributes, start + end, into InMemoryExporter: "
+        f"wall {fmt_stats(floor_wall).strip()} us, CPU {fmt_stats(floor_cpu).strip()} us "
+        f"({result['floor']['batch']} spans x {len(result['floor']['rounds'])} rounds)",
+        HEADER,
+    ]
+    for row in rows:
+        spans = f"{row.spans:>5g}" if row.spans is not None else f"{'':>5}"
+        lines.append(
+            f"{row.label:<46} {row.batch:>7} {spans} {fmt(row.bare_wall, 9)} {fmt(row.bare_cpu, 9)}  "
+            f"{fmt_stats(row.added_wall):<26} {fmt_stats(row.added_cpu):<26} "
+            f"{percent(row.added_wall[1], row.bare_wall)} {percent(row.added_cpu[1], row.bare_cpu)} "
+            f"{row.added_cpu[1] / floor_cpu[1]:>8.2f}x" + (f"  !! {row.note}" if row.note else "")
+        )
+    lines.extend(f"{key:<46} not measurable: {reason}" for key, reason in failed.items())
+    return lines
+
+
+def comparison_table(results: dict[str, dict[str, Any]], order: list[str]) -> list[str]:
+    tables = {subject: scenario_rows(result) for subject, result in results.items()}
+    keys: list[str] = []
+    labels: dict[str, str] = {}
+    for subject in order:
+        if subject in tables:
+            for row in tables[subject][0]:
+                if row.key not in labels:
+                    keys.append(row.key)
+                    labels[row.key] = row.key if row.label.startswith(" ") else row.label
+    width = 28
+    lines = [f"{'scenario':<46} " + " ".join(f"{SHORT_LABELS[s]:<{width}}" for s in order if s in tables)]
+    for key in keys:
+        cells = []
+        for subject in order:
+            if subject not in tables:
+                continue
+            rows, failed = tables[subject]
+            found = next((r for r in rows if r.key == key), None)
+            if found is not None:
+                cells.append(f"{fmt_stats(found.added_cpu).strip():<{width}}")
+            else:
+                cells.append(f"{'n/a' if key not in failed else 'not measurable':<{width}}")
+        lines.append(f"{labels[key]:<46} " + " ".join(cells))
+    return lines
+
+
+# --- targets -----------------------------------------------------------------------------------
+
+# Figures compared with the peers for the exit status, in the default configuration (metrics
+# on). The HTTP ones are reported only: their latency jitter is larger than the differences.
+GATED = (
+    "mock completion",
+    "mock acompletion",
+    "mock stream",
+    "mock embedding",
+    "mock router.acompletion",
+    "isolated completion",
+    "isolated per chunk",
+)
+
+
+def targets(results: dict[str, dict[str, Any]]) -> list[tuple[bool, str]]:
+    ours = results[OURS]
+    rows, _ = scenario_rows(ours)
+    by_key = {row.key: row for row in rows}
+    _, floor_cpu = floor_stats(ours)
+    verdicts = []
+    completion = by_key.get("mock completion")
+    if completion is not None:
+        added = completion.added_cpu[1]
+        verdicts.append(
+            (
+                added <= FLOOR_FACTOR * floor_cpu[1],
+                f"mock completion: added CPU {added:.1f} us <= {FLOOR_FACTOR:g} x floor "
+                f"({FLOOR_FACTOR * floor_cpu[1]:.1f} us)",
+            )
+        )
+    chunk = by_key.get("isolated per chunk")
+    if chunk is not None:
+        verdicts.append(
+            (
+                chunk.added_cpu[1] <= CHUNK_TARGET_US,
+                f"streamed chunk (isolated slope): added CPU {chunk.added_cpu[1]:.2f} us "
+                f"<= {CHUNK_TARGET_US:g} us",
+            )
+        )
+    for subject, result in results.items():
+        if subject == OURS:
+            continue
+        peer_rows, _ = scenario_rows(result)
+        for row in peer_rows:
+            mine = by_key.get(row.key)
+            if mine is None or row.key not in GATED:
+                continue
+            overlap = mine.added_cpu[0] <= row.added_cpu[2] and row.added_cpu[0] <= mine.added_cpu[2]
+            verdicts.append(
+                (
+                    mine.added_cpu[1] < row.added_cpu[1],
+                    f"{row.key}: added CPU {mine.added_cpu[1]:.1f} us "
+                    f"< {LABELS[subject]} {row.added_cpu[1]:.1f} us"
+                    + (" (interquartile ranges overlap)" if overlap else ""),
+                )
+            )
+    return verdicts
+
+
+# --- memory and profile --------------------------------------------------------------------
+
+
+def memory_table(result: dict[str, Any]) -> list[str]:
+    lines = [
+        "bytes allocated during the calls and still allocated after them and gc.collect(), per call "
+        "(tracemalloc started after a warm-up; spans exported to memory and cleared every 500 calls)",
+        f"{'case':<32} {'calls':>6} {'bare B/call':>12} {'instr. B/call':>14} {'added B/call':>13} "
+        f"{'in litellm_otel':>16} {'in opentelemetry':>17} {'spans ended':>12}",
+    ]
+    for row in result["memory"]:
+        bare, inst = row["bare"], row["inst"]
+        n = inst["calls"]
+        case = f"{row['group']} {row['name']}"
+        lines.append(
+            f"{case:<32} {n:>6} {bare['bytes'] / n:>12.1f} {inst['bytes'] / n:>14.1f} "
+            f"{(inst['bytes'] - bare['bytes']) / n:>13.1f} {inst['bytes_in_litellm_otel'] / n:>16.1f} "
+            f"{inst['bytes_in_opentelemetry'] / n:>17.1f} {inst['spans']:>6}/{n:<5}"
+        )
+    for row in result["memory"]:
+        top = ", ".join(f"{t['site']} {t['bytes'] / 1024:.1f} KiB" for t in row["inst"]["top"][:3])
+        lines.append(f"  largest held, instrumented {row['group']} {row['name']}: {top or 'nothing'}")
+    return lines
+
+
+def profile_row(row: dict[str, Any]) -> str:
+    return f"  {row['tottime_us']:>8.1f} {row['cumtime_us']:>9.1f} {row['calls']:>6.1f}  {row['function']}"
+
+
+def profile_lines(result: dict[str, Any]) -> list[str]:
+    lines = []
+    for name, profile in result["profile"].items():
+        calls, sums = profile["calls"], profile["tottime_us"]
+        what = {
+            "completion": "mock completions",
+            "stream": "50-chunk mock streams, read to the end",
+            "isolated completion": "completions, LiteLLM replaced by a stub (our code and the SDK alone)",
+            "isolated stream": "50-chunk streams, LiteLLM replaced by a stub replaying its chunks",
+        }.get(name, name)
+        lines.append(
+            f"cProfile, {calls} instrumented {what}; us per call, inflated by the profiler: total "
+            f"{sums['all']:.0f}, self time in litellm_otel {sums['litellm_otel']:.0f}, "
+            f"in opentelemetry {sums['opentelemetry']:.0f}"
+        )
+        lines.append(
+            f"  {'self us':>8} {'cum us':>9} {'calls':>6}  function (litellm_otel and opentelemetry only)"
+        )
+        lines.extend(profile_row(row) for row in profile["top"])
+        lines.append("  litellm_otel functions by cumulative time (LiteLLM work they call included):")
+        lines.extend(profile_row(row) for row in profile["top_ours_cumulative"])
+    return lines
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def section(title: str) -> str:
+    return f"\n== {title}"
+
+
+def print_report(measured: Measured, order: list[str]) -> None:
+    results, skipped, memory, profile = measured.results, measured.skipped, measured.memory, measured.profile
+    out: list[str] = ["litellm-otel overhead benchmark", *machine_lines()]
+    for subject in order:
+        source = (
+            results.get(subject)
+            or (memory if subject == OURS else None)
+            or (profile if subject == OURS else None)
+        )
+        if source is not None:
+            listed = ", ".join(f"{name} {version}" for name, version in source["versions"].items())
+            out.append(f"measured {LABELS[subject]}: {listed} (python {source['python']})")
+        elif subject in skipped:
+            out.append(f"measured {LABELS[subject]}: not measurable: {skipped[subject]}")
+    if results:
+        out.append(
+            "method: per scenario and round, a bare and an instrumented batch back to back in one process "
+            "(order alternating; instrument()/uninstrument() between them, one untimed call after each "
+            "switch); added = instrumented - bare per call, median [first, third quartile] over rounds, "
+            "in microseconds; wall = perf_counter, CPU = process_time (all threads). mock = "
+            "mock_response=, no HTTP; http = real HTTP to examples/fake_provider.py; isolated = "
+            "litellm.completion replaced by a stub returning pre-built LiteLLM objects, so the bare call "
+            "costs ~0 and only the instrumentation is timed. spans = spans per instrumented call."
+        )
+    for subject in order:
+        if subject in results:
+            out.append(section(f"{LABELS[subject]} ({results[subject]['seconds']:.0f} s)"))
+            out.extend(subject_table(results[subject]))
+        elif subject in skipped:
+            out.append(section(f"{LABELS[subject]}: not measurable: {skipped[subject]}"))
+    if len(results) > 1:
+        out.append(
+            section("added CPU us per call, median [IQR], all subjects (each against its own bare batches)")
+        )
+        out.extend(comparison_table(results, order))
+    if memory is not None:
+        out.append(section("memory, litellm-otel"))
+        out.extend(memory_table(memory))
+    if profile is not None:
+        out.append(section("profile, litellm-otel hot path"))
+        out.extend(profile_lines(profile))
+    print("\n".join(out), flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="few rounds and calls: a run of a few minutes")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="only profile litellm-otel's hot path (longer listing, pstats files kept under --envs)",
+    )
+    parser.add_argument("--envs", type=Path, default=HERE / ".envs", help="where the peers' virtualenvs go")
+    parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-profile", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write every raw result to this file")
+    parser.add_argument("overhead_args", nargs="*", help="passed to overhead.py (after --), e.g. --rounds 40")
+    return parser.parse_args(argv)
+
+
+@dataclass
+class Measured:
+    results: dict[str, dict[str, Any]]  # subject -> timing result
+    skipped: dict[str, str]  # subject -> why it could not be measured
+    memory: dict[str, Any] | None = None
+    profile: dict[str, Any] | None = None
+
+
+def measure(args: argparse.Namespace) -> Measured:
+    extra = [*(["--quick"] if args.quick else []), *args.overhead_args]
+    measured = Measured({}, {})
+
+    def time_subject(subject: str, python: str | None, reason: str = "") -> None:
+        log(f"-- time {LABELS[subject]}")
+        result, why = run_subject(python, subject, "time", extra) if python else (None, reason)
+        if result is None:
+            measured.skipped[subject] = why
+        else:
+            measured.results[subject] = result
+
+    if not args.profile:
+        time_subject(OURS, sys.executable)
+        if not args.skip_peers:
+            args.envs.mkdir(parents=True, exist_ok=True)
+            for peer in PEERS:
+                time_subject(peer, *peer_python(peer, args.envs))
+        if not args.skip_memory:
+            log("-- memory litellm-otel")
+            measured.memory, why = run_subject(sys.executable, OURS, "memory", extra)
+            if measured.memory is None:
+                log(f"memory: not measurable: {why}")
+    if args.profile or not args.skip_profile:
+        log("-- profile litellm-otel")
+        if args.profile:
+            args.envs.mkdir(parents=True, exist_ok=True)
+            prefix = args.envs.resolve() / "profile"
+            extra = [*extra, "--profile-top", "30", "--profile-out", str(prefix)]
+            log(f"pstats files: {prefix}.*.prof")
+        measured.profile, why = run_subject(sys.executable, OURS, "profile", extra)
+        if measured.profile is None:
+            log(f"profile: not measurable: {why}")
+    return measured
+
+
+def report_targets(results: dict[str, dict[str, Any]]) -> int:
+    verdicts = targets(results)
+    print(section("targets"))
+    for ok, text in verdicts:
+        print(f"[{'met' if ok else 'MISSED'}] {text}")
+    missed = sum(1 for ok, _ in verdicts if not ok)
+    print(f"{len(verdicts) - missed} of {len(verdicts)} targets met" + ("; missed above" if missed else ""))
+    return 1 if missed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    measured = measure(args)
+    if args.json is not None:
+        args.json.write_text(json.dumps(measured.__dict__, indent=1))
+    print_report(measured, [OURS, *PEERS])
+    if args.profile:
+        return 0 if measured.profile is not None else 2
+    if OURS not in measured.results:
+        print(f"\nlitellm-otel could not be measured: {measured.skipped.get(OURS)}")
+        return 2
+    return report_targets(measured.results)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
