@@ -86,7 +86,7 @@ def _params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str
 class _Traced:
     """A span around one LiteLLM call: started by `start`, ended exactly once by `_close`."""
 
-    __slots__ = ("_context", "_operation", "_params", "_started", "_streaming", "_telemetry", "span")
+    __slots__ = ("_context", "_operation", "_params", "_started", "_streaming", "_telemetry", "ended", "span")
 
     kind: ClassVar[SpanKind]
     context_key: ClassVar[str]
@@ -101,6 +101,7 @@ class _Traced:
         self._telemetry = telemetry
         self._streaming = params.get("stream") is True
         self._started = time.perf_counter()
+        self.ended = False
         self._context = context.set_value(self.context_key, self, trace.set_span_in_context(span))
 
     @classmethod
@@ -194,6 +195,7 @@ class _Traced:
                     self._record_error(exc, error)
         except Exception:
             _logger.debug("litellm-otel: could not fill in the span", exc_info=True)
+        self.ended = True
         try:
             self.span.end()
         except Exception:  # a span processor that raises must not reach the caller
@@ -256,7 +258,7 @@ class _Call(_Traced):
 
     @classmethod
     def untraced(cls) -> bool:
-        return context.get_value(_CURRENT_CALL) is not None or not is_instrumentation_enabled()
+        return _active(_CURRENT_CALL) is not None or not is_instrumentation_enabled()
 
     @classmethod
     def start(
@@ -264,7 +266,7 @@ class _Call(_Traced):
     ) -> _Traced | None:
         try:
             params = _params(operation.positional, args, kwargs)
-            router = context.get_value(_CURRENT_ROUTER)
+            router = _active(_CURRENT_ROUTER)
             if router is None and params.get("fallbacks"):
                 # SDK-level fallbacks: LiteLLM calls its public functions again per model, so
                 # this call only orchestrates; the provider requests get the CLIENT spans.
@@ -505,10 +507,18 @@ class _FallbacksCall(_RouterCall):
 Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
 
 
+def _active(key: str) -> _Traced | None:
+    """The call of ours a context is inside, unless it has ended. An ended one can be current
+    again when another instrumentation restores a context it saved inside our call (seen with
+    opentelemetry-instrumentation-openai-v2 after a stream); it must not swallow new calls."""
+    call = context.get_value(key)
+    return call if isinstance(call, _Traced) and not call.ended else None
+
+
 def _inside_any_span() -> bool:
     return (
-        context.get_value(_CURRENT_CALL) is not None
-        or context.get_value(_CURRENT_ROUTER) is not None
+        _active(_CURRENT_CALL) is not None
+        or _active(_CURRENT_ROUTER) is not None
         or not is_instrumentation_enabled()
     )
 
@@ -603,7 +613,7 @@ def stamp_handoff(
 ) -> Any:
     """Wraps LiteLLM's `Logging.pre_call`, which runs right before each provider request: the
     first one of a traced call marks the end of LiteLLM's preprocessing (retries excluded)."""
-    call = context.get_value(_CURRENT_CALL)
+    call = _active(_CURRENT_CALL)
     if isinstance(call, _Call) and call.handoff_at is None:
         call.handoff_at = time.perf_counter()
     return wrapped(*args, **kwargs)

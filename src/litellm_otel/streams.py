@@ -61,11 +61,17 @@ class StreamState:
         self.last_chunk = chunk
         if self.content is not None:
             self.content.add(chunk)
-        # field(), not getattr(): most chunks have no usage, and a pydantic miss costs ~12 µs.
-        usage = field(chunk, "usage")
+        # LiteLLM's chunks are pydantic models: their fields are read from their __dict__, as a
+        # missing attribute costs ~12 µs in pydantic's __getattr__ (most chunks have no usage).
+        data = getattr(chunk, "__dict__", None)
+        if type(data) is dict and "choices" in data:
+            usage = data.get("usage")
+            choices = data["choices"]
+        else:
+            usage = field(chunk, "usage")
+            choices = field(chunk, "choices")
         if usage is not None:
             self.usage = usage
-        choices = field(chunk, "choices")
         if choices:
             for choice in choices:
                 reason = getattr(choice, "finish_reason", None)
@@ -104,7 +110,10 @@ class TracedStream(_Proxy):
         except BaseException as exc:
             self._on_stream_error(exc)
             raise
-        self._on_chunk(chunk)
+        try:
+            self._self_state.add(chunk)
+        except Exception:  # an odd chunk costs us data, never the caller's stream
+            _logger.debug("litellm-otel: could not read a chunk", exc_info=True)
         return chunk
 
     async def __anext__(self) -> Any:
@@ -116,14 +125,11 @@ class TracedStream(_Proxy):
         except BaseException as exc:
             self._on_stream_error(exc)
             raise
-        self._on_chunk(chunk)
-        return chunk
-
-    def _on_chunk(self, chunk: Any) -> None:
         try:
             self._self_state.add(chunk)
-        except Exception:  # an odd chunk costs us data, never the caller's stream
+        except Exception:
             _logger.debug("litellm-otel: could not read a chunk", exc_info=True)
+        return chunk
 
     def __enter__(self) -> TracedStream:
         return self

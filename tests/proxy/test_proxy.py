@@ -270,6 +270,9 @@ def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFact
             OTEL_LOGS_EXPORTER="none",
             # Stable HTTP attribute names (http.response.status_code, url.path) from FastAPI.
             OTEL_SEMCONV_STABILITY_OPT_IN="http",
+            # The test group also installs the OpenAI SDK instrumentation (for the coexistence
+            # tests); here it would add its own GenAI spans under ours, as the README explains.
+            OTEL_PYTHON_DISABLED_INSTRUMENTATIONS="openai",
         )
         # `--` ends the launcher's own options: without it argparse takes the proxy's `--config`
         # for an abbreviation of the launcher's `--configurator` / `--config_file`.
