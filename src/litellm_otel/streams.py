@@ -66,6 +66,9 @@ class StreamState:
         data = getattr(chunk, "__dict__", None)
         if type(data) is dict and "choices" in data:
             usage = data.get("usage")
+            if usage is None:  # LiteLLM 1.79 keeps a usage chunk's usage among the extra fields
+                extra = getattr(chunk, "__pydantic_extra__", None)
+                usage = extra.get("usage") if extra else None
             choices = data["choices"]
         else:
             usage = field(chunk, "usage")
