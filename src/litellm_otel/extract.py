@@ -262,8 +262,8 @@ def _rerank_usage(response: object) -> object:
     return field(field(response, "meta"), "tokens")
 
 
-def response_attributes(operation: str, response: object) -> Attributes:
-    """Response id, model, finish reasons and usage from a non-streaming LiteLLM result."""
+def _identity_attributes(response: object) -> Attributes:
+    """`gen_ai.response.id` and `gen_ai.response.model` of a result or of a stream's chunk."""
     attributes: Attributes = {}
     response_id = text(field(response, "id"))
     if response_id is not None:
@@ -271,6 +271,12 @@ def response_attributes(operation: str, response: object) -> Attributes:
     model = text(field(response, "model"))
     if model is not None:
         attributes[sc.GEN_AI_RESPONSE_MODEL] = model
+    return attributes
+
+
+def response_attributes(operation: str, response: object) -> Attributes:
+    """Response id, model, finish reasons and usage from a non-streaming LiteLLM result."""
+    attributes = _identity_attributes(response)
     reasons = finish_reasons(response)
     if reasons:
         attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
@@ -349,14 +355,7 @@ def stream_attributes(operation: str, state: StreamState, usage: object) -> Attr
     """Response id, model, finish reasons and usage of what a stream delivered."""
     if state.response is not None:
         return response_attributes(operation, state.response)
-    attributes: Attributes = {}
-    last = state.last_chunk
-    response_id = text(field(last, "id"))
-    if response_id is not None:
-        attributes[sc.GEN_AI_RESPONSE_ID] = response_id
-    model = text(field(last, "model"))
-    if model is not None:
-        attributes[sc.GEN_AI_RESPONSE_MODEL] = model
+    attributes = _identity_attributes(state.last_chunk)
     if state.finish_reasons:
         attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = [
             reason for _, reason in sorted(state.finish_reasons.items()) if isinstance(reason, str)
