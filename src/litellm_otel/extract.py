@@ -7,6 +7,7 @@ types, negative numbers) by leaving the attribute out; none of them raises for b
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from collections.abc import Mapping, Sequence
@@ -65,9 +66,41 @@ def field(obj: object, name: str) -> Any:
 _MISSING: Final = object()
 
 
+class _FieldView:
+    """`field()` behind a mapping's `get`, for objects that are neither dicts nor models."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj: object) -> None:
+        self._obj = obj
+
+    def get(self, name: str) -> Any:
+        return field(self._obj, name)
+
+
+_NO_FIELDS: Final[Mapping[str, Any]] = {}
+
+
+def fields(obj: object) -> Mapping[str, Any] | _FieldView:
+    """All of `obj`'s fields at once, for a reader of several: a dict as is, a pydantic
+    model's fields merged with its extra fields, anything else read field by field."""
+    if obj is None:
+        return _NO_FIELDS
+    if type(obj) is dict:
+        return obj
+    data = getattr(obj, "__dict__", None)
+    if type(data) is dict:
+        extra = getattr(obj, "__pydantic_extra__", _MISSING)
+        if extra is not _MISSING:
+            return {**data, **extra} if type(extra) is dict and extra else data
+    return _FieldView(obj)
+
+
 def count(value: object) -> int | None:
     """A token count: a non-negative int64 (integral floats accepted), else None."""
-    if isinstance(value, bool):
+    if type(value) is int:  # the common case, checked first: this runs ~15 times a call
+        return value if 0 <= value <= _MAX_INT else None
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, float):
         if not value.is_integer():
@@ -80,6 +113,8 @@ def count(value: object) -> int | None:
 
 def number(value: object) -> float | None:
     """A finite int or float as float, else None."""
+    if value is None:  # most optional request parameters are absent
+        return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     result = float(value)
@@ -107,18 +142,23 @@ def server_attributes(api_base: object) -> Attributes:
     """`server.address` (host alone: no credentials, path or query) and `server.port`."""
     if not isinstance(api_base, str) or not api_base:
         return {}
-    try:
-        parts = urlsplit(api_base)
-        host = parts.hostname
-        port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
-    except ValueError:  # malformed port or netloc
-        return {}
+    host, port = _server(api_base)
     if not host:
         return {}
     attributes: Attributes = {sc.SERVER_ADDRESS: host}
     if port:
         attributes[sc.SERVER_PORT] = port
     return attributes
+
+
+@functools.lru_cache(maxsize=256)
+def _server(api_base: str) -> tuple[str | None, int | None]:
+    # A service talks to a handful of endpoints: each is parsed once.
+    try:
+        parts = urlsplit(api_base)
+        return parts.hostname, parts.port or _DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # malformed port or netloc
+        return None, None
 
 
 def _stop_sequences(stop: object) -> list[str] | None:
@@ -206,37 +246,42 @@ def usage_attributes(usage: object, *, with_output: bool = True) -> Attributes:
     """
     if usage is None:
         return {}
+    read = fields(usage)
     attributes: Attributes = {}
-    input_tokens = count(field(usage, "prompt_tokens"))
+    input_tokens = count(read.get("prompt_tokens"))
     if input_tokens is None:
-        input_tokens = count(field(usage, "input_tokens"))
+        input_tokens = count(read.get("input_tokens"))
     if input_tokens is not None:
         attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
     if with_output:
-        output_tokens = count(field(usage, "completion_tokens"))
+        output_tokens = count(read.get("completion_tokens"))
         if output_tokens is None:
-            output_tokens = count(field(usage, "output_tokens"))
+            output_tokens = count(read.get("output_tokens"))
         if output_tokens is not None:
             attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
-    total = count(field(usage, "total_tokens"))
+    total = count(read.get("total_tokens"))
     if total is not None:
         attributes[sc.GEN_AI_USAGE_TOTAL_TOKENS] = total
 
-    input_details = field(usage, "prompt_tokens_details") or field(usage, "input_tokens_details")
-    cache_read = count(field(input_details, "cached_tokens"))
+    input_details = read.get("prompt_tokens_details") or read.get("input_tokens_details")
+    if input_details is not None:
+        details = fields(input_details)
+        cache_read = count(details.get("cached_tokens"))
+        cache_write = count(details.get("cache_write_tokens"))
+        if cache_write is None:
+            cache_write = count(details.get("cache_creation_tokens"))
+    else:
+        cache_read = cache_write = None
     if cache_read is None:
-        cache_read = count(field(usage, "cache_read_input_tokens"))
+        cache_read = count(read.get("cache_read_input_tokens"))
     if cache_read is not None:
         attributes[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cache_read
-    cache_write = count(field(input_details, "cache_write_tokens"))
     if cache_write is None:
-        cache_write = count(field(input_details, "cache_creation_tokens"))
-    if cache_write is None:
-        cache_write = count(field(usage, "cache_creation_input_tokens"))
+        cache_write = count(read.get("cache_creation_input_tokens"))
     if cache_write is not None:
         attributes[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = cache_write
     if with_output:
-        output_details = field(usage, "completion_tokens_details") or field(usage, "output_tokens_details")
+        output_details = read.get("completion_tokens_details") or read.get("output_tokens_details")
         reasoning = count(field(output_details, "reasoning_tokens"))
         if reasoning is not None:
             attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = reasoning

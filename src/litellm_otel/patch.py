@@ -93,7 +93,12 @@ class _Traced:
     captures_content: ClassVar[bool] = False
 
     def __init__(
-        self, span: trace.Span, operation: Operation, params: Mapping[str, Any], telemetry: Telemetry
+        self,
+        span: trace.Span,
+        operation: Operation,
+        params: Mapping[str, Any],
+        telemetry: Telemetry,
+        parent: Context,
     ) -> None:
         self.span = span
         self._operation = operation
@@ -102,15 +107,20 @@ class _Traced:
         self._streaming = params.get("stream") is True
         self._started = time.perf_counter()
         self.ended = False
-        self._context = context.set_value(self.context_key, self, trace.set_span_in_context(span))
+        self._context = context.set_value(self.context_key, self, trace.set_span_in_context(span, parent))
 
     @classmethod
-    def untraced(cls) -> bool:
+    def untraced(cls, current: Context) -> bool:
         return not is_instrumentation_enabled()
 
     @classmethod
     def start(
-        cls, telemetry: Telemetry, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
+        cls,
+        telemetry: Telemetry,
+        operation: Operation,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        current: Context,
     ) -> _Traced | None:
         raise NotImplementedError
 
@@ -247,9 +257,10 @@ class _Call(_Traced):
         operation: Operation,
         params: Mapping[str, Any],
         telemetry: Telemetry,
+        parent: Context,
         attributes: extract.Attributes,
     ) -> None:
-        super().__init__(span, operation, params, telemetry)
+        super().__init__(span, operation, params, telemetry, parent)
         self._attributes = attributes  # the request attributes, also the metrics' base
         self._has_provider = sc.GEN_AI_PROVIDER_NAME in attributes
         self._has_server = sc.SERVER_ADDRESS in attributes
@@ -257,20 +268,25 @@ class _Call(_Traced):
         self._captured: dict[str, Any] | None = None  # structured content, for the event
 
     @classmethod
-    def untraced(cls) -> bool:
-        return _active(_CURRENT_CALL) is not None or not is_instrumentation_enabled()
+    def untraced(cls, current: Context) -> bool:
+        return _active(_CURRENT_CALL, current) is not None or not is_instrumentation_enabled()
 
     @classmethod
     def start(
-        cls, telemetry: Telemetry, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
+        cls,
+        telemetry: Telemetry,
+        operation: Operation,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        current: Context,
     ) -> _Traced | None:
         try:
             params = _params(operation.positional, args, kwargs)
-            router = _active(_CURRENT_ROUTER)
+            router = _active(_CURRENT_ROUTER, current)
             if router is None and params.get("fallbacks"):
                 # SDK-level fallbacks: LiteLLM calls its public functions again per model, so
                 # this call only orchestrates; the provider requests get the CLIENT spans.
-                return _FallbacksCall.start(telemetry, operation, args, kwargs)
+                return _FallbacksCall.start(telemetry, operation, args, kwargs, current)
             attributes = extract.request_attributes(operation.name, params)
             attributes.update(telemetry.routing.attributes(params))
             if isinstance(router, _RouterCall):
@@ -281,8 +297,8 @@ class _Call(_Traced):
                 )
             model = attributes.get(sc.GEN_AI_REQUEST_MODEL)
             name = f"{operation.name} {model}" if model else operation.name
-            span = telemetry.tracer.start_span(name, kind=cls.kind, attributes=attributes)
-            call = cls(span, operation, params, telemetry, attributes)
+            span = telemetry.tracer.start_span(name, current, cls.kind, attributes)
+            call = cls(span, operation, params, telemetry, current, attributes)
         except Exception:
             _logger.debug("litellm-otel: could not start a span", exc_info=True)
             return None
@@ -411,15 +427,25 @@ class _RouterCall(_Traced):
     context_key = _CURRENT_ROUTER
 
     def __init__(
-        self, span: trace.Span, operation: Operation, params: Mapping[str, Any], telemetry: Telemetry
+        self,
+        span: trace.Span,
+        operation: Operation,
+        params: Mapping[str, Any],
+        telemetry: Telemetry,
+        parent: Context,
     ) -> None:
-        super().__init__(span, operation, params, telemetry)
+        super().__init__(span, operation, params, telemetry, parent)
         self._attempts = 0
         self._groups: list[str] = []  # model groups tried, in order: the first, then fallbacks
 
     @classmethod
     def start(
-        cls, telemetry: Telemetry, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
+        cls,
+        telemetry: Telemetry,
+        operation: Operation,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        current: Context,
     ) -> _RouterCall | None:
         try:
             params = _params(operation.positional, args, kwargs)
@@ -432,8 +458,8 @@ class _RouterCall(_Traced):
                     extract.metadata_attributes(params.get("metadata"), telemetry.metadata_keys)
                 )
             name = f"router {operation.name} {group}" if group else f"router {operation.name}"
-            span = telemetry.tracer.start_span(name, kind=cls.kind, attributes=attributes)
-            return cls(span, operation, params, telemetry)
+            span = telemetry.tracer.start_span(name, current, cls.kind, attributes)
+            return cls(span, operation, params, telemetry, current)
         except Exception:
             _logger.debug("litellm-otel: could not start a router span", exc_info=True)
             return None
@@ -491,14 +517,19 @@ class _FallbacksCall(_RouterCall):
 
     @classmethod
     def start(
-        cls, telemetry: Telemetry, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
+        cls,
+        telemetry: Telemetry,
+        operation: Operation,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        current: Context,
     ) -> _FallbacksCall | None:
         try:
             params = _params(operation.positional, args, kwargs)
             model = extract.text(params.get("model"))
             name = f"fallbacks {operation.name} {model}" if model else f"fallbacks {operation.name}"
-            span = telemetry.tracer.start_span(name, kind=cls.kind)
-            return cls(span, operation, params, telemetry)
+            span = telemetry.tracer.start_span(name, current, cls.kind)
+            return cls(span, operation, params, telemetry, current)
         except Exception:
             _logger.debug("litellm-otel: could not start a fallbacks span", exc_info=True)
             return None
@@ -507,18 +538,18 @@ class _FallbacksCall(_RouterCall):
 Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
 
 
-def _active(key: str) -> _Traced | None:
+def _active(key: str, current: Context | None = None) -> _Traced | None:
     """The call of ours a context is inside, unless it has ended. An ended one can be current
     again when another instrumentation restores a context it saved inside our call (seen with
     opentelemetry-instrumentation-openai-v2 after a stream); it must not swallow new calls."""
-    call = context.get_value(key)
+    call = (current if current is not None else context.get_current()).get(key)
     return call if isinstance(call, _Traced) and not call.ended else None
 
 
-def _inside_any_span() -> bool:
+def _inside_any_span(current: Context) -> bool:
     return (
-        _active(_CURRENT_CALL) is not None
-        or _active(_CURRENT_ROUTER) is not None
+        _active(_CURRENT_CALL, current) is not None
+        or _active(_CURRENT_ROUTER, current) is not None
         or not is_instrumentation_enabled()
     )
 
@@ -540,15 +571,16 @@ def implementation_traced(operation: Operation, *, telemetry: Telemetry) -> Wrap
 def _wrapper(
     operation: Operation,
     telemetry: Telemetry,
-    start: Callable[[Telemetry, Operation, tuple[Any, ...], dict[str, Any]], _Traced | None],
-    untraced: Callable[[], bool],
+    start: Callable[[Telemetry, Operation, tuple[Any, ...], dict[str, Any], Context], _Traced | None],
+    untraced: Callable[[Context], bool],
 ) -> Wrapper:
     if operation.is_async:
 
         async def traced_async(
             wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
         ) -> Any:
-            call = None if untraced() else start(telemetry, operation, args, kwargs)
+            current = context.get_current()
+            call = None if untraced(current) else start(telemetry, operation, args, kwargs, current)
             if call is None:
                 return await wrapped(*args, **kwargs)
             return await call.finish_awaited(wrapped(*args, **kwargs))
@@ -558,7 +590,8 @@ def _wrapper(
     def traced_sync(
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
-        call = None if untraced() else start(telemetry, operation, args, kwargs)
+        current = context.get_current()
+        call = None if untraced(current) else start(telemetry, operation, args, kwargs, current)
         if call is None:
             return wrapped(*args, **kwargs)
         token = call.attach()

@@ -77,11 +77,17 @@ class StreamState:
             self.usage = usage
         if choices:
             for choice in choices:
-                reason = getattr(choice, "finish_reason", None)
+                # LiteLLM's StreamingChoices keep every field among pydantic's extras, where
+                # getattr would take pydantic's slow path.
+                extra = getattr(choice, "__pydantic_extra__", None)
+                if type(extra) is dict and "finish_reason" in extra:
+                    reason = extra["finish_reason"]
+                else:
+                    reason = field(choice, "finish_reason")
                 if reason:
                     if self.finish_reasons is None:
                         self.finish_reasons = {}
-                    index = getattr(choice, "index", 0)
+                    index = field(choice, "index")
                     self.finish_reasons[index if type(index) is int else 0] = reason
             return
         response = field(chunk, "response")  # Responses API events carry a snapshot
