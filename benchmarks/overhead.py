@@ -41,10 +41,11 @@ import importlib
 import importlib.metadata
 import json
 import pstats
+import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
 from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
@@ -177,6 +178,7 @@ class Scenario:
     batch: int = 0
     chunks: int = 0
     spans_per_call: float = 0.0
+    carries: dict[str, Any] = field(default_factory=dict)  # what the instrumented call recorded
     error: str | None = None
     rounds: list[dict[str, float]] = field(default_factory=list)
 
@@ -187,6 +189,7 @@ class Scenario:
             "batch": self.batch,
             "chunks": self.chunks,
             "spans_per_call": self.spans_per_call,
+            "carries": self.carries,
             "error": self.error,
             "rounds": self.rounds,
         }
@@ -307,6 +310,34 @@ FLOOR_END_ATTRIBUTES: dict[str, AttributeValue] = {
 }
 
 
+# The metrics floor adds what recording the standard GenAI client metrics of one call costs: a
+# duration point and two token-usage points, with the attributes the conventions put on them.
+FLOOR_METRIC_ATTRIBUTES: dict[str, AttributeValue] = {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": "openai",
+    "gen_ai.request.model": MODEL,
+    "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+    "server.address": "api.openai.com",
+    "server.port": 443,
+}
+FLOOR_INPUT_ATTRIBUTES = {**FLOOR_METRIC_ATTRIBUTES, "gen_ai.token.type": "input"}
+FLOOR_OUTPUT_ATTRIBUTES = {**FLOOR_METRIC_ATTRIBUTES, "gen_ai.token.type": "output"}
+FLOOR_SCOPE = "benchmarks.floor"
+
+
+def carried(spans: Sequence[ReadableSpan], points: int, calls: int) -> dict[str, Any]:
+    """What the instrumented calls recorded, whatever the naming: attributes per span, whether
+    token usage and a cost are on a span, metric points per call. A fast instrumentation that
+    records less is not comparable figure for figure, so the report shows this next to the times."""
+    keys = {key for span in spans for key in (span.attributes or {})}
+    return {
+        "attributes": round(statistics.mean(len(span.attributes or {}) for span in spans)) if spans else 0,
+        "usage": any("token" in key and ("input" in key or "prompt" in key) for key in keys),
+        "cost": any("cost" in key for key in keys),
+        "points": points / calls,
+    }
+
+
 class Harness:
     """One subject's instrumentor over LiteLLM, switched on and off between batches."""
 
@@ -315,7 +346,11 @@ class Harness:
         self.exporter = InMemorySpanExporter()
         self.tracer_provider = TracerProvider()
         self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.exporter))
-        self.meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
+        self.metric_reader = InMemoryMetricReader()
+        self.meter_provider = MeterProvider(metric_readers=[self.metric_reader])
+        floor_meter = self.meter_provider.get_meter(FLOOR_SCOPE)
+        self.floor_duration = floor_meter.create_histogram("benchmarks.floor.duration", unit="s")
+        self.floor_tokens = floor_meter.create_histogram("benchmarks.floor.tokens", unit="{token}")
         self.instrumentor = importlib.import_module(subject.module).LiteLLMInstrumentor()
         self.instrumented = False
         self.metrics = True  # whether the instrumentor got the SDK meter provider
@@ -384,16 +419,22 @@ class Harness:
             call()
         return time.perf_counter_ns() - wall, time.process_time_ns() - cpu
 
-    def floor(self, n: int) -> tuple[int, int]:
-        """Wall and CPU nanoseconds of n SDK spans, 15 attributes each, started and ended."""
-        tracer = self.tracer_provider.get_tracer("benchmarks.floor")
+    def floor(self, n: int, *, metrics: bool = False) -> tuple[int, int]:
+        """Wall and CPU nanoseconds of n SDK spans, 15 attributes each, started and ended; with
+        `metrics`, each followed by the three standard metric points of a GenAI call."""
+        tracer = self.tracer_provider.get_tracer(FLOOR_SCOPE)
         start, end = FLOOR_START_ATTRIBUTES, FLOOR_END_ATTRIBUTES
+        duration, tokens = self.floor_duration, self.floor_tokens
         gc.collect()
         wall, cpu = time.perf_counter_ns(), time.process_time_ns()
         for _ in range(n):
             span = tracer.start_span("chat gpt-4o-mini", kind=SpanKind.CLIENT, attributes=start)
             span.set_attributes(end)
             span.end()
+            if metrics:
+                duration.record(0.42, FLOOR_METRIC_ATTRIBUTES)
+                tokens.record(10, FLOOR_INPUT_ATTRIBUTES)
+                tokens.record(20, FLOOR_OUTPUT_ATTRIBUTES)
         wall, cpu = time.perf_counter_ns() - wall, time.process_time_ns() - cpu
         self.exporter.clear()
         return wall, cpu
@@ -410,12 +451,15 @@ class Harness:
                 if stray:
                     raise RuntimeError(f"{stray} span(s) while uninstrumented")
                 self.set_instrumented(True, metrics=scenario.metrics)
+                points = self.metric_points()
                 try:
                     for _ in range(3):
                         self.once(scenario)
                 except Exception as exc:
                     scenario.error = f"instrumented call raised {type(exc).__name__}: {exc}"[:300]
                     return
+                spans = self.exporter.get_finished_spans()
+                scenario.carries = carried(spans, self.metric_points() - points, 3)
                 scenario.spans_per_call = self.spans() / 3
                 # Sized on the slower state: instrumented, where LiteLLM is replaced by a stub.
                 per_call = self.per_call(scenario, target_ns // 4)
@@ -426,6 +470,20 @@ class Harness:
             scenario.error = f"bare call failed: {type(exc).__name__}: {exc}"[:300]
         finally:
             self.spans()
+
+    def metric_points(self) -> int:
+        """Histogram points recorded so far by the subject (the floor's own left out)."""
+        data = self.metric_reader.get_metrics_data()
+        if data is None:
+            return 0
+        return sum(
+            getattr(point, "count", 1)
+            for resource in data.resource_metrics
+            for scope in resource.scope_metrics
+            if scope.scope.name != FLOOR_SCOPE
+            for metric in scope.metrics
+            for point in metric.data.data_points
+        )
 
     def per_call(self, scenario: Scenario, budget_ns: int) -> float:
         calls, started = 0, time.perf_counter_ns()
@@ -488,7 +546,15 @@ def run_time(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
         started = time.perf_counter()
         for index in range(args.rounds):
             wall, cpu = harness.floor(floor_batch)
-            floor.append({"wall": wall / floor_batch, "cpu": cpu / floor_batch})
+            metrics_wall, metrics_cpu = harness.floor(floor_batch, metrics=True)
+            floor.append(
+                {
+                    "wall": wall / floor_batch,
+                    "cpu": cpu / floor_batch,
+                    "metrics_wall": metrics_wall / floor_batch,
+                    "metrics_cpu": metrics_cpu / floor_batch,
+                }
+            )
             for position, scenario in enumerate(scenarios):
                 if scenario.error is not None:
                     continue

@@ -354,11 +354,13 @@ def percent(added: float, bare: float | None) -> str:
     return f"{added / bare * 100:>+6.1f}%"
 
 
-def floor_stats(result: dict[str, Any]) -> tuple[Stats, Stats]:
+def floor_stats(result: dict[str, Any], prefix: str = "") -> tuple[Stats, Stats]:
+    """The floor span's wall and CPU us; with prefix "metrics_", the span and the three standard
+    metric points of a GenAI call."""
     rounds = result["floor"]["rounds"]
     return (
-        quartiles([r["wall"] / 1000 for r in rounds]),
-        quartiles([r["cpu"] / 1000 for r in rounds]),
+        quartiles([r[prefix + "wall"] / 1000 for r in rounds]),
+        quartiles([r[prefix + "cpu"] / 1000 for r in rounds]),
     )
 
 
@@ -375,6 +377,8 @@ def subject_table(result: dict[str, Any]) -> list[str]:
         f"floor: one SDK span, 15 attributes, start + end, into InMemoryExporter: "
         f"wall {fmt_stats(floor_wall).strip()} us, CPU {fmt_stats(floor_cpu).strip()} us "
         f"({result['floor']['batch']} spans x {len(result['floor']['rounds'])} rounds)",
+        "floor with metrics: the same span, then a duration and two token-usage histogram points "
+        f"(6 attributes): CPU {fmt_stats(floor_stats(result, 'metrics_')[1]).strip()} us",
         HEADER,
     ]
     for row in rows:
@@ -416,6 +420,36 @@ def comparison_table(results: dict[str, dict[str, Any]], order: list[str]) -> li
     return lines
 
 
+def carries_table(results: dict[str, dict[str, Any]], order: list[str]) -> list[str]:
+    """Per scenario and subject: attributes per span, token usage and cost on a span or not,
+    and metric points per call."""
+    width = 38
+    subjects = [s for s in order if s in results]
+    lines = [f"{'scenario':<46} " + " ".join(f"{SHORT_LABELS[s]:<{width}}" for s in subjects)]
+    keys: list[str] = []
+    for subject in subjects:
+        keys.extend(
+            k for k in (f"{s['group']} {s['name']}" for s in results[subject]["scenarios"]) if k not in keys
+        )
+    for key in keys:
+        cells = []
+        for subject in subjects:
+            found = next(
+                (s for s in results[subject]["scenarios"] if f"{s['group']} {s['name']}" == key), None
+            )
+            carries = found.get("carries") if found is not None else None
+            if not carries:
+                cells.append(f"{'n/a':<{width}}")
+                continue
+            cell = (
+                f"{carries['attributes']} attrs, usage {'yes' if carries['usage'] else 'NO'}, "
+                f"cost {'yes' if carries['cost'] else 'NO'}, {carries['points']:g} pts"
+            )
+            cells.append(f"{cell:<{width}}")
+        lines.append(f"{key:<46} " + " ".join(cells))
+    return lines
+
+
 # --- targets -----------------------------------------------------------------------------------
 
 # Figures compared with the peers for the exit status, in the default configuration (metrics
@@ -447,6 +481,22 @@ def targets(results: dict[str, dict[str, Any]]) -> list[tuple[bool, str]]:
                 f"({FLOOR_FACTOR * floor_cpu[1]:.1f} us)",
             )
         )
+    # The same bound on our code alone (isolated: LiteLLM stubbed out, little noise), traces only
+    # against the span floor, and with metrics against the span plus the standard metric points.
+    _, metrics_floor_cpu = floor_stats(ours, "metrics_")
+    for key, floor, what in (
+        ("isolated traces-only completion", floor_cpu[1], "floor"),
+        ("isolated completion", metrics_floor_cpu[1], "floor with metrics"),
+    ):
+        row = by_key.get(key)
+        if row is not None:
+            verdicts.append(
+                (
+                    row.added_cpu[1] <= FLOOR_FACTOR * floor,
+                    f"{key}: added CPU {row.added_cpu[1]:.1f} us <= {FLOOR_FACTOR:g} x {what} "
+                    f"({FLOOR_FACTOR * floor:.1f} us)",
+                )
+            )
     chunk = by_key.get("isolated per chunk")
     if chunk is not None:
         verdicts.append(
@@ -571,6 +621,9 @@ def print_report(measured: Measured, order: list[str]) -> None:
             section("added CPU us per call, median [IQR], all subjects (each against its own bare batches)")
         )
         out.extend(comparison_table(results, order))
+    if results:
+        out.append(section("what one instrumented call recorded: times are like for like only where this is"))
+        out.extend(carries_table(results, order))
     if memory is not None:
         out.append(section("memory, litellm-otel"))
         out.extend(memory_table(memory))
