@@ -10,7 +10,9 @@ import pytest
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import HistogramDataPoint, InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+from opentelemetry.trace import SpanKind
 
 import fake_provider as fp
 from fake_provider import FakeProvider
@@ -177,3 +179,28 @@ def test_embedding_records_input_tokens_only(
     assert tokens["input"].sum == fp.EMBEDDING_PROMPT_TOKENS
     assert tokens["input"].attributes is not None
     assert tokens["input"].attributes[sc.GEN_AI_OPERATION_NAME] == "embeddings"
+
+
+@pytest.mark.usefixtures("instrumented")
+def test_exemplars_point_at_the_calls_own_span(
+    provider: FakeProvider,
+    metric_reader: InMemoryMetricReader,
+    tracer_provider: TracerProvider,
+    span_exporter: InMemorySpanExporter,
+) -> None:
+    with tracer_provider.get_tracer("app").start_as_current_span("handle-request"):
+        anthropic_call(provider)
+
+    client = next(s for s in span_exporter.get_finished_spans() if s.kind is SpanKind.CLIENT)
+    assert client.context is not None
+    data = metric_reader.get_metrics_data()  # a collection hands the exemplars over once
+    exemplars = {
+        metric.name: {(e.trace_id, e.span_id) for point in metric.data.data_points for e in point.exemplars}
+        for resource_metrics in (data.resource_metrics if data else [])
+        for scope_metrics in resource_metrics.scope_metrics
+        for metric in scope_metrics.metrics
+    }
+    ours = {(client.context.trace_id, client.context.span_id)}
+    assert exemplars[sc.GEN_AI_CLIENT_OPERATION_DURATION] == ours
+    assert exemplars[sc.GEN_AI_CLIENT_TOKEN_USAGE] == ours
+    assert exemplars[sc.GEN_AI_USAGE_COST] == ours

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from opentelemetry.context import Context
 from opentelemetry.metrics import Meter
 
 from litellm_otel import semconv as sc
@@ -73,9 +74,11 @@ class Metrics:
         duration: float,
         started: float,
         stream: StreamState | None,
+        context: Context | None = None,
     ) -> None:
         """Records one call. `request` and `result` are the span's attributes, so the metric
-        attributes are built from data already extracted, once."""
+        attributes are built from data already extracted, once. `context` is the call's span's:
+        an exemplar the SDK keeps then points at that span, not at its parent."""
         attributes = {key: request[key] for key in self._request_keys if key in request}
         result = result or {}
         response_model = result.get(sc.GEN_AI_RESPONSE_MODEL)
@@ -83,25 +86,25 @@ class Metrics:
             attributes[sc.GEN_AI_RESPONSE_MODEL] = response_model
         if error_type is not None:
             attributes[sc.ERROR_TYPE] = error_type
-        self.duration.record(duration, attributes)
+        self.duration.record(duration, attributes, context)
 
         input_tokens = result.get(sc.GEN_AI_USAGE_INPUT_TOKENS)
         if input_tokens is not None:
-            self.token_usage.record(input_tokens, {**attributes, sc.GEN_AI_TOKEN_TYPE: "input"})
+            self.token_usage.record(input_tokens, {**attributes, sc.GEN_AI_TOKEN_TYPE: "input"}, context)
         output_tokens = result.get(sc.GEN_AI_USAGE_OUTPUT_TOKENS)
         if output_tokens is not None:
-            self.token_usage.record(output_tokens, {**attributes, sc.GEN_AI_TOKEN_TYPE: "output"})
+            self.token_usage.record(output_tokens, {**attributes, sc.GEN_AI_TOKEN_TYPE: "output"}, context)
         cost = result.get(sc.GEN_AI_USAGE_COST)
         if cost is not None:
-            self.cost.record(cost, attributes)
+            self.cost.record(cost, attributes, context)
 
         if stream is not None and stream.first_chunk_at is not None:
-            self.time_to_first_chunk.record(stream.first_chunk_at - started, attributes)
+            self.time_to_first_chunk.record(stream.first_chunk_at - started, attributes, context)
             if stream.chunk_count > 1 and stream.last_chunk_at is not None:
                 # One point per stream, the mean gap, rather than one per chunk as the
                 # conventions word it: a histogram record per chunk costs several times the
                 # per-chunk budget (measured in benchmarks/), and the mean is what dashboards read.
                 gaps = stream.chunk_count - 1
                 self.time_per_output_chunk.record(
-                    (stream.last_chunk_at - stream.first_chunk_at) / gaps, attributes
+                    (stream.last_chunk_at - stream.first_chunk_at) / gaps, attributes, context
                 )

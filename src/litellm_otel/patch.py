@@ -372,7 +372,9 @@ class _Call(_Traced):
     ) -> None:
         metrics = self._telemetry.metrics
         if metrics is not None:
-            metrics.record(self._attributes, attributes, error_type, duration, self._started, stream)
+            metrics.record(
+                self._attributes, attributes, error_type, duration, self._started, stream, self._context
+            )
         events = self._telemetry.events
         if self._captured is None or events is None:
             return
