@@ -139,6 +139,9 @@ class PrebuiltStream(CustomStreamWrapper):  # type: ignore[misc]
 
     def __init__(self, chunks: list[Any]) -> None:  # LiteLLM's __init__ is deliberately skipped
         self._replay = iter(chunks)
+        # LiteLLM keeps every chunk it produced in `chunks`, which an instrumentation may read
+        # when the stream ends: that walk is part of the per-chunk cost, so it is here too.
+        self.chunks = chunks
 
     def __iter__(self) -> PrebuiltStream:
         return self

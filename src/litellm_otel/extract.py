@@ -350,7 +350,16 @@ def merged_usage(chunks: object) -> dict[str, Any] | None:
             totals[name] = value
 
     for chunk in chunks:
-        usage = field(chunk, "usage")
+        # Every chunk of the stream is walked once: LiteLLM's chunks are read from their dicts
+        # here without a call per chunk (most have no usage, in neither dict).
+        data = getattr(chunk, "__dict__", None)
+        extra = getattr(chunk, "__pydantic_extra__", _MISSING)
+        if type(data) is dict and (extra is None or type(extra) is dict):
+            usage = data.get("usage")
+            if usage is None and extra:
+                usage = extra.get("usage")
+        else:
+            usage = field(chunk, "usage")
         if usage is None:
             continue
         keep("prompt_tokens", field(usage, "prompt_tokens"))
