@@ -54,6 +54,10 @@ class Operation:
     is_async: bool
 
 
+Args = tuple[Any, ...]
+Kwargs = dict[str, Any]
+Params = Mapping[str, Any]  # a call's arguments by name
+
 RequestHook = Callable[[trace.Span, Mapping[str, Any]], None]
 """`request_hook(span, call_kwargs)`: called when a CLIENT span starts."""
 ResponseHook = Callable[[trace.Span, Mapping[str, Any], Any], None]
@@ -93,12 +97,7 @@ class _Traced:
     captures_content: ClassVar[bool] = False
 
     def __init__(
-        self,
-        span: trace.Span,
-        operation: Operation,
-        params: Mapping[str, Any],
-        telemetry: Telemetry,
-        parent: Context,
+        self, span: trace.Span, operation: Operation, params: Params, telemetry: Telemetry, parent: Context
     ) -> None:
         self.span = span
         self._operation = operation
@@ -115,12 +114,7 @@ class _Traced:
 
     @classmethod
     def start(
-        cls,
-        telemetry: Telemetry,
-        operation: Operation,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        current: Context,
+        cls, telemetry: Telemetry, operation: Operation, args: Args, kwargs: Kwargs, current: Context
     ) -> _Traced | None:
         raise NotImplementedError
 
@@ -273,12 +267,7 @@ class _Call(_Traced):
 
     @classmethod
     def start(
-        cls,
-        telemetry: Telemetry,
-        operation: Operation,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        current: Context,
+        cls, telemetry: Telemetry, operation: Operation, args: Args, kwargs: Kwargs, current: Context
     ) -> _Traced | None:
         try:
             params = _params(operation.positional, args, kwargs)
@@ -429,12 +418,7 @@ class _RouterCall(_Traced):
     context_key = _CURRENT_ROUTER
 
     def __init__(
-        self,
-        span: trace.Span,
-        operation: Operation,
-        params: Mapping[str, Any],
-        telemetry: Telemetry,
-        parent: Context,
+        self, span: trace.Span, operation: Operation, params: Params, telemetry: Telemetry, parent: Context
     ) -> None:
         super().__init__(span, operation, params, telemetry, parent)
         self._attempts = 0
@@ -442,12 +426,7 @@ class _RouterCall(_Traced):
 
     @classmethod
     def start(
-        cls,
-        telemetry: Telemetry,
-        operation: Operation,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        current: Context,
+        cls, telemetry: Telemetry, operation: Operation, args: Args, kwargs: Kwargs, current: Context
     ) -> _RouterCall | None:
         try:
             params = _params(operation.positional, args, kwargs)
@@ -519,12 +498,7 @@ class _FallbacksCall(_RouterCall):
 
     @classmethod
     def start(
-        cls,
-        telemetry: Telemetry,
-        operation: Operation,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        current: Context,
+        cls, telemetry: Telemetry, operation: Operation, args: Args, kwargs: Kwargs, current: Context
     ) -> _FallbacksCall | None:
         try:
             params = _params(operation.positional, args, kwargs)
