@@ -11,6 +11,7 @@ from litellm.types.utils import ModelResponse, Usage
 
 from litellm_otel import extract
 from litellm_otel import semconv as sc
+from litellm_otel.streams import StreamState
 
 
 def test_usage_from_litellm_usage_object() -> None:
@@ -240,3 +241,66 @@ def test_secrets_and_redaction() -> None:
     found = extract.secrets(params)
     assert set(found) == {"sk-abcdef", "pa55word", "qqqqqq"}
     assert extract.redact("bad key sk-abcdef at pa55word", found) == "bad key [REDACTED] at [REDACTED]"
+
+
+class _KeptChunks:
+    """A stream as LiteLLM leaves it: the chunks it kept, counting how often they are walked."""
+
+    def __init__(self, chunks: list[Any]) -> None:
+        self._chunks = chunks
+        self.walks = 0
+
+    @property
+    def chunks(self) -> list[Any]:
+        self.walks += 1
+        return self._chunks
+
+
+def _state_with_hidden_usage(usage: Usage | None) -> StreamState:
+    state = StreamState()
+    last = litellm.ModelResponseStream(choices=[])
+    if usage is not None:
+        last._hidden_params["usage"] = usage
+    state.add(last)
+    return state
+
+
+def _usage_chunk(prompt_tokens: int, completion_tokens: int) -> Any:
+    chunk = litellm.ModelResponseStream(choices=[])
+    chunk.usage = Usage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
+    return chunk
+
+
+def test_stream_usage_merges_kept_chunks_when_the_hidden_total_lacks_input_tokens() -> None:
+    # LiteLLM 1.79 on Anthropic: the hidden total has output tokens only; the input tokens are
+    # in the message_start chunk it kept.
+    stream = _KeptChunks([_usage_chunk(1234, 1), _usage_chunk(0, 300)])
+    state = _state_with_hidden_usage(Usage(prompt_tokens=0, completion_tokens=300))
+
+    usage = extract.stream_usage(state, stream)
+
+    assert stream.walks == 1
+    assert extract.usage_attributes(usage) == {
+        sc.GEN_AI_USAGE_INPUT_TOKENS: 1234,
+        sc.GEN_AI_USAGE_OUTPUT_TOKENS: 300,
+        sc.GEN_AI_USAGE_TOTAL_TOKENS: 1534,
+    }
+
+
+def test_stream_usage_does_not_walk_kept_chunks_after_an_all_zero_hidden_total() -> None:
+    # OpenAI-compatible stream without include_usage: LiteLLM's zeros, no chunk with usage.
+    stream = _KeptChunks([litellm.ModelResponseStream(choices=[]) for _ in range(3)])
+    state = _state_with_hidden_usage(Usage(prompt_tokens=0, completion_tokens=0, total_tokens=0))
+
+    assert extract.stream_usage(state, stream) is None
+    assert stream.walks == 0
+
+
+def test_stream_usage_walks_kept_chunks_when_there_is_no_hidden_total() -> None:
+    stream = _KeptChunks([_usage_chunk(10, 20)])
+    state = _state_with_hidden_usage(None)
+
+    usage = extract.stream_usage(state, stream)
+
+    assert stream.walks == 1
+    assert extract.usage_attributes(usage)[sc.GEN_AI_USAGE_INPUT_TOKENS] == 10

@@ -336,6 +336,10 @@ def _input_tokens(usage: object) -> int:
     return count(field(usage, "prompt_tokens")) or count(field(usage, "input_tokens")) or 0
 
 
+def _output_tokens(usage: object) -> int:
+    return count(field(usage, "completion_tokens")) or count(field(usage, "output_tokens")) or 0
+
+
 def merged_usage(chunks: object) -> dict[str, Any] | None:
     """One usage from the usage-bearing chunks LiteLLM kept of a stream, in LiteLLM's `Usage`
     shape. Providers report cumulative counts (Anthropic: input and cache in message_start,
@@ -393,6 +397,8 @@ def stream_usage(state: StreamState, stream: object) -> Any:
     last chunk's hidden params (LiteLLM 1.106 totals it there without `include_usage`); merged
     from the chunks LiteLLM kept (1.79 leaves the hidden total without input tokens). Every
     real request has input tokens, so a usage without them is one of LiteLLM's empty defaults.
+    A hidden total of zeros throughout is what LiteLLM (1.79 and 1.106) reports when none of the
+    chunks it kept had usage: they are not walked then, as that walk costs ~0.6 µs per chunk.
     """
     if state.response is not None:
         usage = field(state.response, "usage")
@@ -402,6 +408,8 @@ def stream_usage(state: StreamState, stream: object) -> Any:
     hidden = hidden_params(state.last_chunk).get("usage")
     if _input_tokens(hidden):
         return hidden
+    if hidden is not None and not _output_tokens(hidden):
+        return None
     return merged_usage(field(stream, "chunks"))
 
 
