@@ -11,6 +11,7 @@ from litellm.types.utils import ModelResponse, Usage
 
 from litellm_otel import extract
 from litellm_otel import semconv as sc
+from litellm_otel._litellm import shapes
 from litellm_otel.streams import StreamState
 
 
@@ -277,7 +278,7 @@ def test_stream_usage_merges_kept_chunks_when_the_hidden_total_lacks_input_token
     stream = _KeptChunks([_usage_chunk(1234, 1), _usage_chunk(0, 300)])
     state = _state_with_hidden_usage(Usage(prompt_tokens=0, completion_tokens=300))
 
-    usage = extract.stream_usage(state, stream)
+    usage = shapes.stream_usage(state, stream)
 
     assert stream.walks == 1
     assert extract.usage_attributes(usage) == {
@@ -292,7 +293,7 @@ def test_stream_usage_does_not_walk_kept_chunks_after_an_all_zero_hidden_total()
     stream = _KeptChunks([litellm.ModelResponseStream(choices=[]) for _ in range(3)])
     state = _state_with_hidden_usage(Usage(prompt_tokens=0, completion_tokens=0, total_tokens=0))
 
-    assert extract.stream_usage(state, stream) is None
+    assert shapes.stream_usage(state, stream) is None
     assert stream.walks == 0
 
 
@@ -300,7 +301,7 @@ def test_stream_usage_walks_kept_chunks_when_there_is_no_hidden_total() -> None:
     stream = _KeptChunks([_usage_chunk(10, 20)])
     state = _state_with_hidden_usage(None)
 
-    usage = extract.stream_usage(state, stream)
+    usage = shapes.stream_usage(state, stream)
 
     assert stream.walks == 1
     assert extract.usage_attributes(usage)[sc.GEN_AI_USAGE_INPUT_TOKENS] == 10

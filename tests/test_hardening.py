@@ -23,7 +23,8 @@ from fake_provider import FakeProvider
 from helpers import API_KEY, USER_MESSAGES, attributes
 from litellm_otel import LiteLLMInstrumentor, content, extract
 from litellm_otel import semconv as sc
-from litellm_otel.routing import Routing
+from litellm_otel._litellm import shapes
+from litellm_otel._litellm.lookups import Lookups
 
 
 def openai_kwargs(provider: FakeProvider, model: str = "openai/gpt-4o-mini", **extra: Any) -> dict[str, Any]:
@@ -95,13 +96,13 @@ def test_non_recording_spans_do_no_extraction_work(
     for module, name in (
         (extract, "response_attributes"),
         (extract, "stream_attributes"),
-        (extract, "stream_usage"),
+        (shapes, "stream_usage"),
         (content, "input_messages"),
         (content, "output_messages"),
     ):
         monkeypatch.setattr(module, name, spy(name, getattr(module, name)))
     for name in ("cost", "usage_cost", "counted_usage"):
-        monkeypatch.setattr(Routing, name, spy(name, getattr(Routing, name)))
+        monkeypatch.setattr(Lookups, name, spy(name, getattr(Lookups, name)))
 
     tracer_provider = TracerProvider(sampler=ALWAYS_OFF)
     tracer_provider.add_span_processor(SimpleSpanProcessor(span_exporter))

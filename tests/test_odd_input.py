@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from litellm_otel import content, extract
 from litellm_otel import semconv as sc
+from litellm_otel._litellm import shapes
 from litellm_otel.streams import StreamState
 
 EXAMPLES = 400
@@ -177,7 +178,7 @@ def test_usage(usage: Any) -> None:
 @given(operations, responses)
 def test_response(operation: str, response: Any) -> None:
     assert_valid_attributes(extract.response_attributes(operation, response))
-    extract.hidden_params(response)
+    shapes.hidden_params(response)
 
 
 @SETTINGS
@@ -196,9 +197,9 @@ def test_stream(operation: str, stream_chunks: list[Any], retained: Any) -> None
     for chunk in stream_chunks:
         state.add(chunk)
     stream = SimpleNamespace(chunks=retained)
-    usage = extract.stream_usage(state, stream)
+    usage = shapes.stream_usage(state, stream)
     assert_valid_attributes(extract.stream_attributes(operation, state, usage))
-    assert_valid_attributes(extract.usage_attributes(extract.merged_usage(retained)))
+    assert_valid_attributes(extract.usage_attributes(shapes.merged_usage(retained)))
     assert state.content is not None
     json.dumps(state.content.messages(state.finish_reasons, content.Budget(200)), default=str)
 

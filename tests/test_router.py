@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.metadata
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from opentelemetry.sdk.metrics.export import HistogramDataPoint, InMemoryMetricR
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
+from packaging.version import Version
 
 import fake_provider as fp
 from fake_provider import FakeProvider
@@ -21,6 +23,7 @@ from helpers import API_KEY, USER_MESSAGES, attributes
 from litellm_otel import LiteLLMInstrumentor
 from litellm_otel import semconv as sc
 
+LITELLM = Version(importlib.metadata.version("litellm"))
 ANTHROPIC_INPUT = (
     fp.ANTHROPIC_INPUT_TOKENS
     + fp.ANTHROPIC_CACHE_READ_INPUT_TOKENS
@@ -48,6 +51,7 @@ def router(provider: FakeProvider) -> litellm.Router:
             deployment(provider, "pair", "openai/gpt-4o", "pair-good"),
             deployment(provider, "doomed", "openai/gpt-4o-error-429", "doomed-1"),
             deployment(provider, "embed", "openai/text-embedding-3-small", "embed-1"),
+            deployment(provider, "chat", "openai/gpt-4o", "chat-1"),
         ],
         fallbacks=[{"fast": ["capable"]}],
         num_retries=1,
@@ -275,6 +279,71 @@ async def test_router_embedding(router: litellm.Router, span_exporter: InMemoryS
         ("embeddings openai/text-embedding-3-small", "CLIENT", "router embeddings embed"),
         ("router embeddings embed", "INTERNAL", None),
     ]
+
+
+@pytest.mark.usefixtures("instrumented")
+async def test_positional_arguments_name_the_router_span(
+    router: litellm.Router, span_exporter: InMemorySpanExporter
+) -> None:
+    # The 1.110 core's endpoints take *args: the model group is still read from them.
+    await router.acompletion("chat", USER_MESSAGES)
+    router.completion("chat", USER_MESSAGES)
+
+    assert (
+        tree(span_exporter.get_finished_spans())
+        == [
+            ("chat openai/gpt-4o", "CLIENT", "router chat chat"),
+            ("router chat chat", "INTERNAL", None),
+        ]
+        * 2
+    )
+
+
+def test_router_built_after_instrument(
+    provider: FakeProvider, tracer_provider: TracerProvider, span_exporter: InMemorySpanExporter
+) -> None:
+    instrumentor = LiteLLMInstrumentor()
+    instrumentor.instrument(tracer_provider=tracer_provider)
+    try:
+        late = litellm.Router(model_list=[deployment(provider, "late", "openai/gpt-4o", "late-1")])
+        late.completion(model="late", messages=USER_MESSAGES)
+    finally:
+        instrumentor.uninstrument()
+
+    spans = span_exporter.get_finished_spans()
+    assert tree(spans) == [
+        ("chat openai/gpt-4o", "CLIENT", "router chat late"),
+        ("router chat late", "INTERNAL", None),
+    ]
+    assert attempt_view(spans[0])[sc.LITELLM_ROUTER_DEPLOYMENT_ID] == "late-1"
+
+
+@pytest.mark.skipif(
+    Version("1.110") > LITELLM,
+    reason="Routers up to 1.109 bind aresponses per instance: their attempts get no router span",
+)
+@pytest.mark.usefixtures("instrumented")
+async def test_router_responses_on_the_rust_core(
+    router: litellm.Router, span_exporter: InMemorySpanExporter
+) -> None:
+    response = await router.aresponses(model="chat", input="Say hello")
+
+    assert response.output
+    spans = span_exporter.get_finished_spans()
+    assert tree(spans) == [
+        ("chat openai/gpt-4o", "CLIENT", "router chat chat"),
+        ("router chat chat", "INTERNAL", None),
+    ]
+    assert attempt_view(spans[0]) == {
+        sc.LITELLM_ROUTER_ATTEMPT: 1,
+        sc.LITELLM_ROUTER_MODEL_GROUP: "chat",
+        sc.LITELLM_ROUTER_DEPLOYMENT_ID: "chat-1",
+        sc.LITELLM_ROUTER_FALLBACK_DEPTH: 0,
+        sc.GEN_AI_REQUEST_MODEL: "openai/gpt-4o",
+        sc.GEN_AI_PROVIDER_NAME: "openai",
+    }
+    assert usage_sum(spans) == fp.RESPONSES_INPUT_TOKENS
+    assert attributes(spans[1])[sc.LITELLM_ROUTER_FINAL_MODEL_GROUP] == "chat"
 
 
 @pytest.mark.usefixtures("instrumented")

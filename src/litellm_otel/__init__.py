@@ -13,9 +13,7 @@ ends. See the README for the attribute reference.
 
 from __future__ import annotations
 
-import inspect
 import logging
-import sys
 from collections.abc import Collection
 from typing import Any, Final
 
@@ -29,93 +27,43 @@ from opentelemetry.trace import get_tracer
 from wrapt import wrap_function_wrapper
 
 from litellm_otel import semconv as sc
+from litellm_otel._litellm import shapes, targets
+from litellm_otel._litellm.lookups import Lookups
+from litellm_otel._litellm.targets import Role, Target
 from litellm_otel.config import content_capture
 from litellm_otel.metrics import Metrics
 from litellm_otel.package import _instruments
 from litellm_otel.patch import (
     Operation,
     Telemetry,
+    Wrapper,
     carry_context,
     implementation_traced,
     router_traced,
     stamp_handoff,
     traced,
 )
-from litellm_otel.routing import Routing
 from litellm_otel.version import __version__
 
 __all__ = ["LiteLLMInstrumentor", "__version__"]
 
 _logger: Final = logging.getLogger(__name__)
 
-# The public functions users call, with their GenAI operation. Recent LiteLLM binds dispatch
-# functions here (litellm.completion is litellm.chat_completions.dispatch.completion, not
-# litellm.main.completion): the names on the `litellm` module are what gets patched.
-_ENTRY_POINTS: Final = (
-    ("completion", sc.OP_CHAT),
-    ("acompletion", sc.OP_CHAT),
-    ("text_completion", sc.OP_TEXT_COMPLETION),
-    ("atext_completion", sc.OP_TEXT_COMPLETION),
-    ("embedding", sc.OP_EMBEDDINGS),
-    ("aembedding", sc.OP_EMBEDDINGS),
-    ("responses", sc.OP_CHAT),
-    ("aresponses", sc.OP_CHAT),
-    ("image_generation", sc.OP_GENERATE_CONTENT),
-    ("aimage_generation", sc.OP_GENERATE_CONTENT),
-    ("rerank", sc.OP_RERANK),
-    ("arerank", sc.OP_RERANK),
-)
 
-# Router methods defined on the class, so Routers built before instrument() are traced too.
-# Router.responses/aresponses are bound per instance in Router.__init__ from litellm.aresponses:
-# their attempts are traced for Routers built after instrument(), without a router span.
-_ROUTER_METHODS: Final = (
-    ("completion", sc.OP_CHAT),
-    ("acompletion", sc.OP_CHAT),
-    ("text_completion", sc.OP_TEXT_COMPLETION),
-    ("atext_completion", sc.OP_TEXT_COMPLETION),
-    ("embedding", sc.OP_EMBEDDINGS),
-    ("aembedding", sc.OP_EMBEDDINGS),
-    ("image_generation", sc.OP_GENERATE_CONTENT),
-    ("aimage_generation", sc.OP_GENERATE_CONTENT),
-    ("rerank", sc.OP_RERANK),
-    ("arerank", sc.OP_RERANK),
-)
-
-# Modules that bind LiteLLM's run_async_function by name (sync Router calls, SDK fallbacks).
-_RUN_ASYNC_MODULES: Final = ("litellm.router", "litellm.litellm_core_utils.fallback_utils")
-
-_POSITIONAL_KINDS: Final = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-
-
-def _operation(name: str, function: Any, *, method: bool = False) -> Operation:
-    # Dispatch functions take *args/**kwargs but set __wrapped__ to the legacy function, whose
-    # signature inspect.signature follows. A method's args reach wrapt without `self`.
-    try:
-        parameters = list(inspect.signature(function).parameters.values())
-    except (TypeError, ValueError):
-        parameters = []
-    positional = tuple(p.name for p in parameters if p.kind in _POSITIONAL_KINDS)
-    return Operation(
-        name=name,
-        positional=positional[1:] if method else positional,
-        is_async=inspect.iscoroutinefunction(function),
-    )
-
-
-def _is_litellm_otel_callback(callback: object) -> bool:
-    if isinstance(callback, str):
-        return callback == "otel"
-    cls = type(callback)
-    return cls.__name__ == "OpenTelemetry" and cls.__module__.startswith("litellm.integrations")
+def _wrapper(target: Target, telemetry: Telemetry) -> Wrapper:
+    """The wrapper a target's role calls for."""
+    if target.role in (Role.RUN_ASYNC, Role.PRE_CALL):
+        return carry_context if target.role is Role.RUN_ASYNC else stamp_handoff
+    operation = Operation(name=target.operation or "", positional=target.positional, is_async=target.is_async)
+    if target.role is Role.ROUTER:
+        return router_traced(operation, telemetry=telemetry)
+    if target.role is Role.IMPLEMENTATION:
+        return implementation_traced(operation, telemetry=telemetry)
+    return traced(operation, telemetry=telemetry)
 
 
 def _warn_if_litellm_otel_callback(litellm: Any) -> None:
-    registered = [
-        name
-        for name in ("callbacks", "success_callback", "failure_callback", "_async_success_callback")
-        if any(_is_litellm_otel_callback(cb) for cb in getattr(litellm, name, None) or ())
-    ]
+    registered = shapes.lists_with_otel_callback(litellm)
     if registered:
         _logger.warning(
             "LiteLLM's own OpenTelemetry callback is registered (litellm.%s); every call will be "
@@ -137,7 +85,12 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     `response_hook(span, kwargs, result)` (called on recording CLIENT spans; errors are logged).
     """
 
-    _patched: tuple[tuple[Any, str], ...] = ()  # (owner, attribute) of every wrapper installed
+    _patched: tuple[Target, ...] = ()  # every wrapper installed
+
+    @property
+    def patched_targets(self) -> tuple[str, ...]:
+        """The LiteLLM attributes wrapped by `instrument()` (dotted names), for diagnostics."""
+        return tuple(target.label for target in self._patched)
 
     def instrumentation_dependencies(self) -> Collection[str]:
         return _instruments
@@ -172,58 +125,35 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             metadata_keys=metadata_keys,
             request_hook=kwargs.get("request_hook"),
             response_hook=kwargs.get("response_hook"),
-            routing=Routing(
-                litellm.get_llm_provider,
-                litellm.completion_cost,
-                litellm.token_counter,
-                litellm.cost_per_token,
-                litellm.Usage,
-            ),
+            lookups=Lookups.of(litellm),
         )
-        patched: list[tuple[Any, str]] = []
-
-        def patch(owner: Any, name: str, wrapper: Any) -> None:
-            wrap_function_wrapper(owner, name, wrapper)
-            patched.append((owner, name))
-
-        for name, operation_name in _ENTRY_POINTS:
-            function = getattr(litellm, name, None)
-            if function is None:
+        try:
+            plan = targets.find(litellm)
+        except Exception:  # a LiteLLM we cannot read must not stop the application starting
+            _logger.warning(
+                "litellm-otel: could not read the installed LiteLLM; nothing is traced", exc_info=True
+            )
+            return
+        for missing in plan.missing:
+            _logger.warning(
+                "litellm-otel: the installed LiteLLM %s has no %s (%s); %s. Everything else is traced.",
+                plan.litellm_version,
+                missing.label,
+                missing.role.value,
+                missing.loss,
+            )
+        patched: list[Target] = []
+        for target in plan.targets:
+            try:
+                wrap_function_wrapper(target.owner, target.name, _wrapper(target, telemetry))
+            except Exception:
+                _logger.warning("litellm-otel: could not wrap %s", target.label, exc_info=True)
                 continue
-            patch(litellm, name, traced(_operation(operation_name, function), telemetry=telemetry))
-            # Recent LiteLLM's dispatch functions (1.106: litellm.chat_completions.dispatch)
-            # call the Python implementation through a module global read at call time, so
-            # `from litellm import completion` done before instrument() is traced through it.
-            # A call through the patched name reaches it nested, and gets no second span.
-            dispatch = sys.modules.get(getattr(function, "__module__", "") or "")
-            implementation = f"_PYTHON_{name.upper()}"
-            if (
-                dispatch is not None
-                and dispatch is not litellm
-                and callable(getattr(dispatch, implementation, None))
-            ):
-                inner = getattr(dispatch, implementation)
-                wrapper = implementation_traced(_operation(operation_name, inner), telemetry=telemetry)
-                patch(dispatch, implementation, wrapper)
-        router_class = getattr(litellm, "Router", None)
-        for name, operation_name in _ROUTER_METHODS:
-            method = router_class.__dict__.get(name) if router_class is not None else None
-            if inspect.isfunction(method):
-                operation = _operation(operation_name, method, method=True)
-                patch(router_class, name, router_traced(operation, telemetry=telemetry))
-        for module_name in _RUN_ASYNC_MODULES:
-            module = sys.modules.get(module_name)
-            if module is not None and callable(getattr(module, "run_async_function", None)):
-                patch(module, "run_async_function", carry_context)
-        logging_class = getattr(
-            sys.modules.get("litellm.litellm_core_utils.litellm_logging"), "Logging", None
-        )
-        if logging_class is not None and inspect.isfunction(logging_class.__dict__.get("pre_call")):
-            patch(logging_class, "pre_call", stamp_handoff)
+            patched.append(target)
         self._patched = tuple(patched)
         _warn_if_litellm_otel_callback(litellm)
 
     def _uninstrument(self, **kwargs: Any) -> None:
-        for owner, name in self._patched:
-            unwrap(owner, name)
+        for target in self._patched:
+            unwrap(target.owner, target.name)
         self._patched = ()

@@ -194,7 +194,7 @@ _FLOAT_PARAMS: Final = (
 def request_attributes(operation: str, params: Mapping[str, Any]) -> Attributes:
     """The request parameters present in a call's arguments (SPEC §2, set at span start).
 
-    Provider and server attributes are not here: they need LiteLLM's routing, see `routing`.
+    Provider and server attributes are not here: they need LiteLLM's lookups, see `_litellm.lookups`.
     """
     attributes: Attributes = {sc.GEN_AI_OPERATION_NAME: operation}
     model = text(params.get("model"))
@@ -332,87 +332,6 @@ def response_attributes(operation: str, response: object) -> Attributes:
     return attributes
 
 
-def _input_tokens(usage: object) -> int:
-    return count(field(usage, "prompt_tokens")) or count(field(usage, "input_tokens")) or 0
-
-
-def _output_tokens(usage: object) -> int:
-    return count(field(usage, "completion_tokens")) or count(field(usage, "output_tokens")) or 0
-
-
-def merged_usage(chunks: object) -> dict[str, Any] | None:
-    """One usage from the usage-bearing chunks LiteLLM kept of a stream, in LiteLLM's `Usage`
-    shape. Providers report cumulative counts (Anthropic: input and cache in message_start,
-    output in message_delta), so each count is the largest reported."""
-    if not isinstance(chunks, list):
-        return None
-    totals: dict[str, int] = {}
-
-    def keep(name: str, value: object) -> None:
-        value = count(value)
-        if value is not None and value >= totals.get(name, 0):
-            totals[name] = value
-
-    for chunk in chunks:
-        # Every chunk of the stream is walked once: LiteLLM's chunks are read from their dicts
-        # here without a call per chunk (most have no usage, in neither dict).
-        data = getattr(chunk, "__dict__", None)
-        extra = getattr(chunk, "__pydantic_extra__", _MISSING)
-        if type(data) is dict and (extra is None or type(extra) is dict):
-            usage = data.get("usage")
-            if usage is None and extra:
-                usage = extra.get("usage")
-        else:
-            usage = field(chunk, "usage")
-        if usage is None:
-            continue
-        keep("prompt_tokens", field(usage, "prompt_tokens"))
-        keep("completion_tokens", field(usage, "completion_tokens"))
-        details = field(usage, "prompt_tokens_details")
-        keep("cached_tokens", field(details, "cached_tokens"))
-        keep(
-            "cache_write_tokens",
-            field(details, "cache_write_tokens") or field(details, "cache_creation_tokens"),
-        )
-        keep("reasoning_tokens", field(field(usage, "completion_tokens_details"), "reasoning_tokens"))
-    if not totals.get("prompt_tokens"):
-        return None
-    merged: dict[str, Any] = {
-        "prompt_tokens": totals["prompt_tokens"],
-        "completion_tokens": totals.get("completion_tokens", 0),
-        "total_tokens": totals["prompt_tokens"] + totals.get("completion_tokens", 0),
-    }
-    prompt_details = {k: totals[k] for k in ("cached_tokens", "cache_write_tokens") if k in totals}
-    if prompt_details:
-        merged["prompt_tokens_details"] = prompt_details
-    if "reasoning_tokens" in totals:
-        merged["completion_tokens_details"] = {"reasoning_tokens": totals["reasoning_tokens"]}
-    return merged
-
-
-def stream_usage(state: StreamState, stream: object) -> Any:
-    """The usage a stream's provider reported, wherever LiteLLM put it, or None.
-
-    In order: on a chunk the caller saw (`include_usage`); in a Responses API snapshot; in the
-    last chunk's hidden params (LiteLLM 1.106 totals it there without `include_usage`); merged
-    from the chunks LiteLLM kept (1.79 leaves the hidden total without input tokens). Every
-    real request has input tokens, so a usage without them is one of LiteLLM's empty defaults.
-    A hidden total of zeros throughout is what LiteLLM (1.79 and 1.106) reports when none of the
-    chunks it kept had usage: they are not walked then, as that walk costs ~0.6 µs per chunk.
-    """
-    if state.response is not None:
-        usage = field(state.response, "usage")
-        return usage if _input_tokens(usage) else None
-    if _input_tokens(state.usage):
-        return state.usage
-    hidden = hidden_params(state.last_chunk).get("usage")
-    if _input_tokens(hidden):
-        return hidden
-    if hidden is not None and not _output_tokens(hidden):
-        return None
-    return merged_usage(field(stream, "chunks"))
-
-
 def stream_attributes(operation: str, state: StreamState, usage: object) -> Attributes:
     """Response id, model, finish reasons and usage of what a stream delivered."""
     if state.response is not None:
@@ -425,12 +344,6 @@ def stream_attributes(operation: str, state: StreamState, usage: object) -> Attr
     if usage is not None:
         attributes.update(usage_attributes(usage))
     return attributes
-
-
-def hidden_params(response: object) -> Mapping[str, Any]:
-    """LiteLLM's `_hidden_params` of a result (cost, api_base, provider), or an empty mapping."""
-    hidden = field(response, "_hidden_params")
-    return hidden if isinstance(hidden, Mapping) else {}
 
 
 def error_attributes(exc: BaseException) -> Attributes:

@@ -20,9 +20,10 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from litellm_otel import content, extract
 from litellm_otel import semconv as sc
+from litellm_otel._litellm import shapes
+from litellm_otel._litellm.lookups import Lookups
 from litellm_otel.config import ContentCapture
 from litellm_otel.metrics import Metrics
-from litellm_otel.routing import Routing
 from litellm_otel.streams import StreamState, TracedStream
 
 _logger: Final = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class Telemetry:
     """What the wrappers need, handed over once at `instrument()`."""
 
     tracer: trace.Tracer
-    routing: Routing
+    lookups: Lookups
     metrics: Metrics | None  # None when the meter provider is a no-op: nothing to record
     content: ContentCapture | None = None  # None unless the user opted in to content capture
     events: Logger | None = None  # for the inference details event, when captured on events
@@ -277,7 +278,7 @@ class _Call(_Traced):
                 # this call only orchestrates; the provider requests get the CLIENT spans.
                 return _FallbacksCall.start(telemetry, operation, args, kwargs, current)
             attributes = extract.request_attributes(operation.name, params)
-            attributes.update(telemetry.routing.attributes(params))
+            attributes.update(telemetry.lookups.attributes(params))
             if isinstance(router, _RouterCall):
                 attributes.update(router.attempt_attributes(params))
             if telemetry.metadata_keys:
@@ -304,7 +305,7 @@ class _Call(_Traced):
             attributes[sc.LITELLM_PREPROCESSING_DURATION_MS] = (self.handoff_at - self._started) * 1000.0
         if not self._has_provider or not self._has_server:
             attributes.update(
-                self._telemetry.routing.attributes_from_result(
+                self._telemetry.lookups.attributes_from_result(
                     hidden, provider=not self._has_provider, server=not self._has_server
                 )
             )
@@ -312,9 +313,9 @@ class _Call(_Traced):
 
     def _result_attributes(self, result: object) -> extract.Attributes:
         attributes = extract.response_attributes(self._operation.name, result)
-        hidden = extract.hidden_params(result)
+        hidden = shapes.hidden_params(result)
         attributes.update(self._common_attributes(hidden))
-        cost = self._telemetry.routing.cost(result, hidden)
+        cost = self._telemetry.lookups.cost(result, hidden)
         if cost is not None:
             attributes[sc.GEN_AI_USAGE_COST] = cost
         if self._telemetry.content is not None:
@@ -379,20 +380,20 @@ class _Call(_Traced):
             context.detach(token)
 
     def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
-        usage = extract.stream_usage(state, stream)
+        usage = shapes.stream_usage(state, stream)
         model = self._params.get("model")
-        routing = self._telemetry.routing
+        lookups = self._telemetry.lookups
         if usage is None and completed and self._operation.name == sc.OP_CHAT and state.response is None:
-            usage = routing.counted_usage(
-                model, self._params.get("messages"), extract.field(stream, "response_uptil_now")
+            usage = lookups.counted_usage(
+                model, self._params.get("messages"), shapes.response_text_so_far(stream)
             )
         attributes = extract.stream_attributes(self._operation.name, state, usage)
         attributes[sc.LITELLM_STREAM_COMPLETED] = completed
         if state.first_chunk_at is not None:
             attributes[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = state.first_chunk_at - self._started
-        attributes.update(self._common_attributes(extract.hidden_params(stream)))
+        attributes.update(self._common_attributes(shapes.hidden_params(stream)))
         if usage is not None:
-            cost = routing.usage_cost(model, usage, state.response)
+            cost = lookups.usage_cost(model, usage, state.response)
             if cost is not None:
                 attributes[sc.GEN_AI_USAGE_COST] = cost
         if self._telemetry.content is not None:
@@ -446,26 +447,21 @@ class _RouterCall(_Traced):
             return None
 
     def attempt_attributes(self, params: Mapping[str, Any]) -> extract.Attributes:
-        """The Router's view of one attempt, read when it starts: LiteLLM mutates the metadata
-        dict in place across retries (and, on 1.79, across fallbacks)."""
+        """The `litellm.router.*` attributes of one attempt, read when it starts."""
         self._attempts += 1
         attributes: extract.Attributes = {sc.LITELLM_ROUTER_ATTEMPT: self._attempts}
-        metadata = params.get("metadata")
-        if not isinstance(metadata, Mapping) or "model_group" not in metadata:
-            metadata = params.get("litellm_metadata")
-        group = extract.text(extract.field(metadata, "model_group"))
+        attempt = shapes.router_attempt(params)
+        group = attempt.model_group
         if group is not None:
             attributes[sc.LITELLM_ROUTER_MODEL_GROUP] = group
         else:  # SDK-level fallbacks: each model is its own group
             group = extract.text(params.get("model"))
         if group is not None and group not in self._groups:
             self._groups.append(group)
-        model_info = params.get("model_info") or extract.field(metadata, "model_info")
-        deployment_id = extract.text(extract.field(model_info, "id"))
-        if deployment_id is not None:
-            attributes[sc.LITELLM_ROUTER_DEPLOYMENT_ID] = deployment_id
-        depth = extract.count(params.get("fallback_depth"))
-        if depth is None:  # LiteLLM 1.79 passes no fallback_depth: count the groups tried
+        if attempt.deployment_id is not None:
+            attributes[sc.LITELLM_ROUTER_DEPLOYMENT_ID] = attempt.deployment_id
+        depth = attempt.fallback_depth
+        if depth is None:  # not said by LiteLLM: the groups tried before this one
             depth = self._groups.index(group) if group in self._groups else 0
         attributes[sc.LITELLM_ROUTER_FALLBACK_DEPTH] = depth
         return attributes

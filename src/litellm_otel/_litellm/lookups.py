@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping
+from types import ModuleType
 from typing import Any, Final
 
 from litellm_otel import extract
@@ -15,7 +16,7 @@ _logger: Final = logging.getLogger(__name__)
 _Route = tuple[str | None, str | None]
 
 
-class Routing:
+class Lookups:
     """Provider, server and cost lookups through LiteLLM, cached where LiteLLM's answer is pure."""
 
     def __init__(
@@ -35,6 +36,17 @@ class Routing:
         # call; its answer depends only on these three strings, so it is resolved once per triple.
         self._route: Callable[[str, str | None, str | None], _Route] = functools.lru_cache(maxsize=1024)(
             self._resolve
+        )
+
+    @classmethod
+    def of(cls, litellm: ModuleType) -> Lookups:
+        """The lookups through the installed LiteLLM's public functions (all of 1.79 … 1.110)."""
+        return cls(
+            litellm.get_llm_provider,
+            litellm.completion_cost,
+            litellm.token_counter,
+            litellm.cost_per_token,
+            litellm.Usage,
         )
 
     def _resolve(self, model: str, custom_llm_provider: str | None, api_base: str | None) -> _Route:

@@ -1,0 +1,168 @@
+"""Pure readers of LiteLLM's private shapes: where it keeps what the public objects do not show.
+
+A LiteLLM result or stream (or a mapping shaped like one) in, plain values out; odd input gives
+None or an empty mapping, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final
+
+from litellm_otel.extract import count, field, text
+
+if TYPE_CHECKING:
+    from litellm_otel.streams import StreamState
+
+_MISSING: Final = object()
+
+
+def hidden_params(response: object) -> Mapping[str, Any]:
+    """LiteLLM's `_hidden_params` of a result (cost, api_base, provider), or an empty mapping."""
+    hidden = field(response, "_hidden_params")
+    return hidden if isinstance(hidden, Mapping) else {}
+
+
+def response_text_so_far(stream: object) -> object:
+    """The completion text a LiteLLM stream assembled (`CustomStreamWrapper.response_uptil_now`)."""
+    return field(stream, "response_uptil_now")
+
+
+def _input_tokens(usage: object) -> int:
+    return count(field(usage, "prompt_tokens")) or count(field(usage, "input_tokens")) or 0
+
+
+def _output_tokens(usage: object) -> int:
+    return count(field(usage, "completion_tokens")) or count(field(usage, "output_tokens")) or 0
+
+
+def merged_usage(chunks: object) -> dict[str, Any] | None:
+    """One usage from the usage-bearing chunks LiteLLM kept of a stream (`stream.chunks`), in
+    LiteLLM's `Usage` shape. Providers report cumulative counts (Anthropic: input and cache in
+    message_start, output in message_delta), so each count is the largest reported."""
+    if not isinstance(chunks, list):
+        return None
+    totals: dict[str, int] = {}
+
+    def keep(name: str, value: object) -> None:
+        value = count(value)
+        if value is not None and value >= totals.get(name, 0):
+            totals[name] = value
+
+    for chunk in chunks:
+        # Every chunk of the stream is walked once: LiteLLM's chunks are read from their dicts
+        # here without a call per chunk (most have no usage, in neither dict; 1.79 keeps a
+        # usage chunk's usage among pydantic's extra fields).
+        data = getattr(chunk, "__dict__", None)
+        extra = getattr(chunk, "__pydantic_extra__", _MISSING)
+        if type(data) is dict and (extra is None or type(extra) is dict):
+            usage = data.get("usage")
+            if usage is None and extra:
+                usage = extra.get("usage")
+        else:
+            usage = field(chunk, "usage")
+        if usage is None:
+            continue
+        keep("prompt_tokens", field(usage, "prompt_tokens"))
+        keep("completion_tokens", field(usage, "completion_tokens"))
+        details = field(usage, "prompt_tokens_details")
+        keep("cached_tokens", field(details, "cached_tokens"))
+        keep(
+            "cache_write_tokens",
+            field(details, "cache_write_tokens") or field(details, "cache_creation_tokens"),
+        )
+        keep("reasoning_tokens", field(field(usage, "completion_tokens_details"), "reasoning_tokens"))
+    if not totals.get("prompt_tokens"):
+        return None
+    merged: dict[str, Any] = {
+        "prompt_tokens": totals["prompt_tokens"],
+        "completion_tokens": totals.get("completion_tokens", 0),
+        "total_tokens": totals["prompt_tokens"] + totals.get("completion_tokens", 0),
+    }
+    prompt_details = {k: totals[k] for k in ("cached_tokens", "cache_write_tokens") if k in totals}
+    if prompt_details:
+        merged["prompt_tokens_details"] = prompt_details
+    if "reasoning_tokens" in totals:
+        merged["completion_tokens_details"] = {"reasoning_tokens": totals["reasoning_tokens"]}
+    return merged
+
+
+def stream_usage(state: StreamState, stream: object) -> Any:
+    """The usage a stream's provider reported, wherever LiteLLM put it, or None.
+
+    In order: on a chunk the caller saw (`include_usage`); in a Responses API snapshot; in the
+    last chunk's hidden params (LiteLLM 1.106 totals it there without `include_usage`); merged
+    from the chunks LiteLLM kept (1.79 leaves the hidden total without input tokens). Every
+    real request has input tokens, so a usage without them is one of LiteLLM's empty defaults.
+    A hidden total of zeros throughout is what LiteLLM (1.79 and 1.106) reports when none of the
+    chunks it kept had usage: they are not walked then, as that walk costs ~0.6 µs per chunk.
+    """
+    if state.response is not None:
+        usage = field(state.response, "usage")
+        return usage if _input_tokens(usage) else None
+    if _input_tokens(state.usage):
+        return state.usage
+    hidden = hidden_params(state.last_chunk).get("usage")
+    if _input_tokens(hidden):
+        return hidden
+    if hidden is not None and not _output_tokens(hidden):
+        return None
+    return merged_usage(field(stream, "chunks"))
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What the Router wrote into one attempt's arguments about it."""
+
+    model_group: str | None  # None outside a Router (SDK-level fallbacks)
+    deployment_id: str | None
+    fallback_depth: int | None  # None when LiteLLM did not say (1.79)
+
+
+def router_attempt(params: Mapping[str, Any]) -> Attempt:
+    """The Router's view of one attempt, from the arguments it called `litellm.<op>` with.
+
+    Every Router generation (1.79 … 1.110.2) writes `model_group` and `model_info` into the
+    call's `metadata` (`litellm_metadata` for the generic endpoints such as `aresponses`) and,
+    from a fallback hop on, passes `fallback_depth` (1.79 passes none). The Router mutates the
+    metadata dict in place across retries, so it is read when the attempt starts.
+    """
+    metadata = params.get("metadata")
+    if not isinstance(metadata, Mapping) or "model_group" not in metadata:
+        metadata = params.get("litellm_metadata")
+    model_info = params.get("model_info") or field(metadata, "model_info")
+    return Attempt(
+        model_group=text(field(metadata, "model_group")),
+        deployment_id=text(field(model_info, "id")),
+        fallback_depth=count(params.get("fallback_depth")),
+    )
+
+
+# The lists LiteLLM's callbacks are registered in (1.79 … 1.110.2).
+_CALLBACK_LISTS: Final = ("callbacks", "success_callback", "failure_callback", "_async_success_callback")
+
+
+# LiteLLM's OTel callback classes: `OpenTelemetry` (litellm.integrations.opentelemetry) and, from
+# 1.110, `OpenTelemetryV2` (litellm.integrations.otel.logger, with Langfuse subclasses), the one
+# `"otel"` builds under LITELLM_OTEL_V2.
+_OTEL_CALLBACK_CLASSES: Final = frozenset(("OpenTelemetry", "OpenTelemetryV2"))
+
+
+def _is_litellm_otel_callback(callback: object) -> bool:
+    if isinstance(callback, str):
+        return callback == "otel"
+    return any(
+        cls.__name__ in _OTEL_CALLBACK_CLASSES and cls.__module__.startswith("litellm.integrations")
+        for cls in type(callback).__mro__
+    )
+
+
+def lists_with_otel_callback(litellm: ModuleType) -> list[str]:
+    """The callback lists of `litellm` that hold LiteLLM's own OpenTelemetry callback."""
+    return [
+        name
+        for name in _CALLBACK_LISTS
+        if any(_is_litellm_otel_callback(cb) for cb in getattr(litellm, name, None) or ())
+    ]

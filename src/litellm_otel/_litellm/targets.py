@@ -1,0 +1,283 @@
+"""Where litellm-otel hooks into LiteLLM, for each generation of LiteLLM's internals.
+
+`find(litellm)` reads the installed LiteLLM and returns the attributes to wrap, each with the
+role its wrapper plays, plus the ones this LiteLLM is expected to have but does not: those are
+what `instrument()` warns about, so that a LiteLLM rewrite never costs spans without a word.
+Nothing here patches anything or touches OpenTelemetry.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import importlib.metadata
+import importlib.util
+import inspect
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Final
+
+from litellm_otel import semconv as sc
+
+
+class Role(enum.Enum):
+    """What the wrapper around a target does."""
+
+    ENTRY_POINT = "entry point"  # a public function: a CLIENT span per provider request
+    IMPLEMENTATION = "implementation"  # the Python function behind a dispatch function
+    ROUTER = "router endpoint"  # a Router method: an INTERNAL span over its attempts
+    RUN_ASYNC = "event-loop bridge"  # runs a sync call's coroutine on a loop: the context is carried in
+    PRE_CALL = "pre-call hook"  # runs right before each provider request: the hand-off time
+
+
+# What each role's absence costs the user, for the warning.
+_LOSS: Final = {
+    Role.ENTRY_POINT: "its calls get no span",
+    Role.IMPLEMENTATION: "calls through names imported before instrument() get no span",
+    Role.ROUTER: "Router calls through it get no router span, their attempts no litellm.router.*",
+    Role.RUN_ASYNC: "sync calls made inside a running event loop lose their parent span",
+    Role.PRE_CALL: "spans get no litellm.preprocessing.duration_ms",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One attribute of LiteLLM's to wrap."""
+
+    owner: Any  # the module or class that holds it
+    name: str
+    role: Role
+    operation: str | None = None  # the GenAI operation, for entry points and Router endpoints
+    positional: tuple[str, ...] = ()  # names of the parameters positional arguments fill, in order
+    is_async: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{_dotted(self.owner)}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """A target the installed LiteLLM was expected to have and does not."""
+
+    label: str
+    role: Role
+
+    @property
+    def loss(self) -> str:
+        return _LOSS[self.role]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    targets: tuple[Target, ...]
+    missing: tuple[Missing, ...]
+    router_generation: str | None  # which Router shape was found, None when none was
+    litellm_version: str
+
+
+# The public functions users call, with their GenAI operation: present on every supported
+# release (1.79.0 … 1.110.2). The names on the `litellm` module are what gets patched: from
+# 1.106 they are dispatch functions (litellm.completion is litellm.chat_completions.dispatch.
+# completion, not litellm.main.completion).
+ENTRY_POINTS: Final = (
+    ("completion", sc.OP_CHAT),
+    ("acompletion", sc.OP_CHAT),
+    ("text_completion", sc.OP_TEXT_COMPLETION),
+    ("atext_completion", sc.OP_TEXT_COMPLETION),
+    ("embedding", sc.OP_EMBEDDINGS),
+    ("aembedding", sc.OP_EMBEDDINGS),
+    ("responses", sc.OP_CHAT),
+    ("aresponses", sc.OP_CHAT),
+    ("image_generation", sc.OP_GENERATE_CONTENT),
+    ("aimage_generation", sc.OP_GENERATE_CONTENT),
+    ("rerank", sc.OP_RERANK),
+    ("arerank", sc.OP_RERANK),
+)
+
+# The Router endpoints every generation defines on the class that serves them (so Routers built
+# before instrument() are traced too). Router.rerank has never been one (1.79 … 1.110); the
+# Routers up to 1.109 bind responses/aresponses per instance from litellm.aresponses, so their
+# attempts are traced without a router span.
+_ROUTER_ENDPOINTS: Final = (
+    ("completion", sc.OP_CHAT),
+    ("acompletion", sc.OP_CHAT),
+    ("text_completion", sc.OP_TEXT_COMPLETION),
+    ("atext_completion", sc.OP_TEXT_COMPLETION),
+    ("embedding", sc.OP_EMBEDDINGS),
+    ("aembedding", sc.OP_EMBEDDINGS),
+    ("image_generation", sc.OP_GENERATE_CONTENT),
+    ("aimage_generation", sc.OP_GENERATE_CONTENT),
+    ("arerank", sc.OP_RERANK),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _RouterGeneration:
+    name: str
+    module: str  # where the class serving the Router's endpoints lives
+    class_name: str
+    endpoints: tuple[tuple[str, str], ...]
+    # The module that binds `run_async_function` by name for sync Router calls, if they use it.
+    run_async_module: str | None
+
+
+# Newest first: the first whose module exists is the installed one.
+_ROUTER_GENERATIONS: Final = (
+    # 1.110: `litellm.Router` is a facade (a metaclass sends class-level reads and patches to the
+    # core's class) over the Rust-backed `RustCore`, which defines the endpoints as methods. Its
+    # host layer (router_python_host.PythonHost.invoke) calls `litellm.<op>` per attempt, looked
+    # up at call time, so attempts reach our entry-point wrappers with the Router's metadata.
+    # Sync endpoints run their attempts on the caller's thread (RustCore._run_sync, read from
+    # 1.110.2): no event-loop bridge to carry the context over.
+    _RouterGeneration(
+        "1.110 Rust-backed RouterCore",
+        "litellm.router_rust.core",
+        "RustCore",
+        (*_ROUTER_ENDPOINTS, ("aresponses", sc.OP_CHAT)),
+        None,
+    ),
+    # 1.109: the same facade over `PythonCore`, the former Router class moved, which still runs
+    # sync calls through run_async_function bound in its own module (read from 1.109.3).
+    _RouterGeneration(
+        "1.109 Python RouterCore",
+        "litellm.router_python_core",
+        "PythonCore",
+        _ROUTER_ENDPOINTS,
+        "litellm.router_python_core",
+    ),
+    # 1.79 … 1.108: the Router class itself (read from 1.79.0 and 1.108.14).
+    _RouterGeneration(
+        "Router class (1.79 … 1.108)", "litellm.router", "Router", _ROUTER_ENDPOINTS, "litellm.router"
+    ),
+)
+
+# SDK-level fallbacks (`completion(..., fallbacks=[...])`) run on a new event loop through
+# run_async_function bound here, on every supported release.
+_FALLBACKS_MODULE: Final = "litellm.litellm_core_utils.fallback_utils"
+_LOGGING_MODULE: Final = "litellm.litellm_core_utils.litellm_logging"
+
+_POSITIONAL_KINDS: Final = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def find(litellm: ModuleType) -> Plan:
+    """The targets of the installed LiteLLM, and the expected ones it lacks."""
+    targets: list[Target] = []
+    missing: list[Missing] = []
+    for name, operation in ENTRY_POINTS:
+        function = getattr(litellm, name, None)
+        if not callable(function):
+            missing.append(Missing(f"litellm.{name}", Role.ENTRY_POINT))
+            continue
+        targets.append(_function_target(litellm, name, Role.ENTRY_POINT, operation, function))
+        # From 1.106 a dispatch function (litellm.chat_completions.dispatch.completion) calls the
+        # Python implementation through a module global read at call time, so a name imported
+        # before instrument() is traced through it.
+        dispatch = sys.modules.get(getattr(function, "__module__", "") or "")
+        if dispatch is None or not dispatch.__name__.endswith(".dispatch"):
+            continue
+        implementation = f"_PYTHON_{name.upper()}"
+        inner = getattr(dispatch, implementation, None)
+        if callable(inner):
+            targets.append(_function_target(dispatch, implementation, Role.IMPLEMENTATION, operation, inner))
+        else:
+            missing.append(Missing(f"{dispatch.__name__}.{implementation}", Role.IMPLEMENTATION))
+    generation = _router_generation()
+    if generation is not None:
+        router_targets, router_missing = _router_targets(generation)
+        targets.extend(router_targets)
+        missing.extend(router_missing)
+    elif getattr(litellm, "Router", None) is not None:
+        missing.append(Missing("litellm.Router (no known Router shape)", Role.ROUTER))
+    for module_name in (generation.run_async_module if generation else None, _FALLBACKS_MODULE):
+        if module_name is None:
+            continue
+        module = _module(module_name)
+        if module is not None and callable(vars(module).get("run_async_function")):
+            targets.append(Target(module, "run_async_function", Role.RUN_ASYNC))
+        else:
+            missing.append(Missing(f"{module_name}.run_async_function", Role.RUN_ASYNC))
+    logging_class = getattr(_module(_LOGGING_MODULE), "Logging", None)
+    if isinstance(logging_class, type) and inspect.isfunction(vars(logging_class).get("pre_call")):
+        targets.append(Target(logging_class, "pre_call", Role.PRE_CALL))
+    else:
+        missing.append(Missing(f"{_LOGGING_MODULE}.Logging.pre_call", Role.PRE_CALL))
+    return Plan(tuple(targets), tuple(missing), generation.name if generation else None, installed_version())
+
+
+def installed_version() -> str:
+    """The installed LiteLLM's release, as its distribution says."""
+    try:
+        return importlib.metadata.version("litellm")
+    except importlib.metadata.PackageNotFoundError:
+        return "(version unknown)"
+
+
+def _router_generation() -> _RouterGeneration | None:
+    for generation in _ROUTER_GENERATIONS:
+        try:
+            found = importlib.util.find_spec(generation.module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if found:
+            return generation
+    return None
+
+
+def _router_targets(generation: _RouterGeneration) -> tuple[list[Target], list[Missing]]:
+    owner = getattr(_module(generation.module), generation.class_name, None)
+    where = f"{generation.module}.{generation.class_name}"
+    if not isinstance(owner, type):
+        return [], [Missing(where, Role.ROUTER)]
+    targets: list[Target] = []
+    missing: list[Missing] = []
+    for name, operation in generation.endpoints:
+        method = vars(owner).get(name)
+        if not inspect.isfunction(method):
+            missing.append(Missing(f"{where}.{name}", Role.ROUTER))
+            continue
+        positional = _positional(method)[1:] or _router_positional(name)  # args reach wrapt without self
+        targets.append(
+            Target(owner, name, Role.ROUTER, operation, positional, inspect.iscoroutinefunction(method))
+        )
+    return targets, missing
+
+
+def _router_positional(endpoint: str) -> tuple[str, ...]:
+    """The 1.110 core's endpoints take `*args`: their positional order is the one it reads them
+    back into keywords with (litellm.router_attempt.POSITIONAL, read from 1.110.2)."""
+    order = getattr(_module("litellm.router_attempt"), "POSITIONAL", None)
+    names = order.get(endpoint) if isinstance(order, Mapping) else None
+    return tuple(str(name) for name in names) if isinstance(names, tuple) else ()
+
+
+def _function_target(owner: Any, name: str, role: Role, operation: str, function: Any) -> Target:
+    return Target(owner, name, role, operation, _positional(function), inspect.iscoroutinefunction(function))
+
+
+def _positional(function: Any) -> tuple[str, ...]:
+    # Dispatch functions take *args/**kwargs but set __wrapped__ to the legacy function, whose
+    # signature inspect.signature follows.
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return ()
+    return tuple(p.name for p in parameters if p.kind in _POSITIONAL_KINDS)
+
+
+def _module(name: str) -> ModuleType | None:
+    module = sys.modules.get(name)
+    if module is not None:
+        return module
+    try:
+        return importlib.import_module(name)
+    except Exception:  # a LiteLLM module that fails to import is a missing target, not our crash
+        return None
+
+
+def _dotted(owner: Any) -> str:
+    if isinstance(owner, ModuleType):
+        return owner.__name__
+    return f"{getattr(owner, '__module__', '?')}.{getattr(owner, '__qualname__', type(owner).__name__)}"

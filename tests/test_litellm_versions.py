@@ -1,0 +1,215 @@
+"""What gets patched on each tested LiteLLM release, and what happens when a target is missing.
+
+The expected targets are spelled out per release range here, independently of
+`litellm_otel._litellm.targets`: a LiteLLM that moves a hook fails this module on the release that
+moved it, instead of losing spans quietly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import logging
+from typing import Any
+
+import litellm
+import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from packaging.version import Version
+
+from fake_provider import FakeProvider
+from helpers import API_KEY, USER_MESSAGES, only_span
+from litellm_otel import LiteLLMInstrumentor
+from litellm_otel._litellm import targets
+
+LITELLM = Version(importlib.metadata.version("litellm"))
+
+ENTRY_POINTS = [
+    f"litellm.{name}"
+    for name in (
+        "completion",
+        "acompletion",
+        "text_completion",
+        "atext_completion",
+        "embedding",
+        "aembedding",
+        "responses",
+        "aresponses",
+        "image_generation",
+        "aimage_generation",
+        "rerank",
+        "arerank",
+    )
+]
+# 1.106 moved chat, embeddings and responses behind dispatch functions.
+DISPATCH_IMPLEMENTATIONS = [
+    f"litellm.{module}.dispatch._PYTHON_{name}"
+    for module, names in (
+        ("chat_completions", ("COMPLETION", "ACOMPLETION")),
+        ("embeddings", ("EMBEDDING", "AEMBEDDING")),
+        ("responses", ("RESPONSES", "ARESPONSES")),
+    )
+    for name in names
+]
+ROUTER_ENDPOINTS = [
+    "completion",
+    "acompletion",
+    "text_completion",
+    "atext_completion",
+    "embedding",
+    "aembedding",
+    "image_generation",
+    "aimage_generation",
+    "arerank",
+]
+FALLBACKS_BRIDGE = "litellm.litellm_core_utils.fallback_utils.run_async_function"
+PRE_CALL = "litellm.litellm_core_utils.litellm_logging.Logging.pre_call"
+
+
+def expected_targets(release: Version) -> list[str]:
+    """Every attribute litellm-otel must wrap on `release`, in the order it wraps them."""
+    expected: list[str] = []
+    for entry_point in ENTRY_POINTS:
+        expected.append(entry_point)
+        if release >= Version("1.106"):
+            expected += [
+                d for d in DISPATCH_IMPLEMENTATIONS if d.rsplit("_PYTHON_", 1)[1] == entry_point[8:].upper()
+            ]
+    if release >= Version("1.110"):  # the Rust-backed core; sync calls need no event-loop bridge
+        core = "litellm.router_rust.core.RustCore"
+        expected += [f"{core}.{name}" for name in [*ROUTER_ENDPOINTS, "aresponses"]]
+    elif release >= Version("1.109"):  # the Router facade over the Python core
+        core = "litellm.router_python_core.PythonCore"
+        expected += [f"{core}.{name}" for name in ROUTER_ENDPOINTS]
+        expected.append("litellm.router_python_core.run_async_function")
+    else:
+        expected += [f"litellm.router.Router.{name}" for name in ROUTER_ENDPOINTS]
+        expected.append("litellm.router.run_async_function")
+    return [*expected, FALLBACKS_BRIDGE, PRE_CALL]
+
+
+def resolve(label: str) -> tuple[Any, str]:
+    """(owner, attribute) of a dotted label: the longest importable module, then attributes."""
+    parts = label.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            owner: Any = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for name in parts[split:-1]:
+            owner = getattr(owner, name)
+        return owner, parts[-1]
+    raise LookupError(label)
+
+
+def test_every_expected_target_of_this_release_is_patched_and_nothing_is_missing(
+    tracer_provider: TracerProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    instrumentor = LiteLLMInstrumentor()
+    with caplog.at_level(logging.WARNING, logger="litellm_otel"):
+        instrumentor.instrument(tracer_provider=tracer_provider)
+    try:
+        assert list(instrumentor.patched_targets) == expected_targets(LITELLM)
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("litellm_otel")] == []
+    finally:
+        instrumentor.uninstrument()
+
+
+def test_uninstrument_restores_every_original(
+    provider: FakeProvider, tracer_provider: TracerProvider, span_exporter: InMemorySpanExporter
+) -> None:
+    places = [resolve(label) for label in expected_targets(LITELLM)]
+    originals = [vars(owner)[name] for owner, name in places]
+    instrumentor = LiteLLMInstrumentor()
+    instrumentor.instrument(tracer_provider=tracer_provider)
+    pairs = list(zip(places, originals, strict=True))
+    assert all(vars(owner)[name] is not original for (owner, name), original in pairs)
+
+    instrumentor.uninstrument()
+
+    assert all(vars(owner)[name] is original for (owner, name), original in pairs)
+    assert instrumentor.patched_targets == ()
+    litellm.completion(
+        model="openai/fake-gpt", messages=USER_MESSAGES, api_base=provider.openai_base, api_key=API_KEY
+    )
+    assert span_exporter.get_finished_spans() == ()
+
+
+def router_endpoint_owner() -> Any:
+    # The last one: the entry point litellm.aimage_generation comes first.
+    endpoint = [label for label in expected_targets(LITELLM) if label.endswith(".aimage_generation")][-1]
+    owner, _ = resolve(endpoint)
+    return owner
+
+
+def test_a_missing_router_endpoint_is_named_in_one_warning_and_the_rest_is_traced(
+    provider: FakeProvider,
+    tracer_provider: TracerProvider,
+    span_exporter: InMemorySpanExporter,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A LiteLLM release that dropped one Router endpoint: simulated on the installed one.
+    owner = router_endpoint_owner()
+    monkeypatch.delattr(owner, "aimage_generation")
+    instrumentor = LiteLLMInstrumentor()
+    with caplog.at_level(logging.WARNING, logger="litellm_otel"):
+        instrumentor.instrument(tracer_provider=tracer_provider)
+    try:
+        warnings = [r.getMessage() for r in caplog.records if r.name.startswith("litellm_otel")]
+        label = f"{owner.__module__}.{owner.__qualname__}.aimage_generation"
+        assert len(warnings) == 1, warnings
+        assert label in warnings[0]
+        assert str(LITELLM) in warnings[0]
+        assert "no router span" in warnings[0]
+        assert label not in instrumentor.patched_targets
+        assert len(instrumentor.patched_targets) == len(expected_targets(LITELLM)) - 1
+        litellm.completion(
+            model="openai/fake-gpt", messages=USER_MESSAGES, api_base=provider.openai_base, api_key=API_KEY
+        )
+        assert only_span(span_exporter).name == "chat openai/fake-gpt"
+    finally:
+        instrumentor.uninstrument()
+
+
+def test_an_unknown_router_shape_is_named_in_a_warning(
+    tracer_provider: TracerProvider, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The next LiteLLM rewrite: none of the Router generations we know is there.
+    monkeypatch.setattr(targets, "_ROUTER_GENERATIONS", ())
+    instrumentor = LiteLLMInstrumentor()
+    with caplog.at_level(logging.WARNING, logger="litellm_otel"):
+        instrumentor.instrument(tracer_provider=tracer_provider)
+    try:
+        warnings = [r.getMessage() for r in caplog.records if r.name.startswith("litellm_otel")]
+        assert len(warnings) == 1, warnings
+        assert "litellm.Router (no known Router shape)" in warnings[0]
+        assert "litellm.completion" in instrumentor.patched_targets
+    finally:
+        instrumentor.uninstrument()
+
+
+def test_the_instruments_range_excludes_the_malicious_uploads() -> None:
+    from packaging.requirements import Requirement
+
+    from litellm_otel.package import _instruments
+
+    (requirement,) = (Requirement(spec) for spec in _instruments)
+    for bad in ("1.82.7", "1.82.8", "1.107.0"):
+        assert not requirement.specifier.contains(bad)
+    for good in ("1.79.0", "1.82.6", "1.82.9", "1.106.12", "1.107.1", "1.110.2"):
+        assert requirement.specifier.contains(good)
+
+
+def test_the_instruments_extra_names_the_same_range() -> None:
+    from packaging.requirements import Requirement
+
+    from litellm_otel.package import _instruments
+
+    extra = [
+        Requirement(spec)
+        for spec in importlib.metadata.requires("litellm-otel") or ()
+        if Requirement(spec).marker is not None and 'extra == "instruments"' in str(Requirement(spec).marker)
+    ]
+    assert [str(r.specifier) for r in extra] == [str(Requirement(spec).specifier) for spec in _instruments]
