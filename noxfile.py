@@ -1,6 +1,8 @@
-"""Development tasks: `nox -s tests`, `nox -s lint`, `nox -s typecheck`, `nox -s demo`."""
+"""Development tasks: `nox -s tests`, `tests-newest`, `lint`, `typecheck`, `demo`, `proxy`, `bench`."""
 
 from __future__ import annotations
+
+import json
 
 import nox
 
@@ -8,21 +10,35 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "typecheck", "tests"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-# The ends of the supported range (keep OLDEST in step with litellm_otel.package._instruments).
-# "latest" lets the installer pick the newest LiteLLM whose pinned dependencies the registry has.
-OLDEST_LITELLM = "1.79.0"
-LITELLM_VERSIONS = {"latest": "litellm >= 1.79.0, < 2", "oldest": f"litellm == {OLDEST_LITELLM}"}
+# The supported range, as litellm_otel.package._instruments and the `instruments` extra name it.
+LITELLM_RANGE = "litellm >= 1.79.0, != 1.82.7, != 1.82.8, != 1.107.0, < 2"
+# Exact releases, so a landing never depends on what the registry serves that day: the oldest
+# supported, two from the middle (1.106: the dispatch layer), the last class Router (1.108), the
+# Router facade over a Python core (1.109) and over the Rust-backed core (1.110, the newest).
+PINNED_LITELLM = ("1.79.0", "1.90.7", "1.106.12", "1.108.14", "1.109.3", "1.110.2")
 # LiteLLM fetches its model price map from the network at import unless told not to.
 OFFLINE_ENV = {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+PRINT_LITELLM = "import importlib.metadata as m; print('litellm', m.version('litellm'))"
+
+
+def _run_tests(session: nox.Session, litellm: str) -> None:
+    session.install("-e", ".", litellm, *nox.project.dependency_groups(PYPROJECT, "test"))
+    session.run("python", "-c", PRINT_LITELLM)
+    session.run("pytest", *session.posargs, env=OFFLINE_ENV)
 
 
 @nox.session
-@nox.parametrize("litellm", list(LITELLM_VERSIONS))
+@nox.parametrize("litellm", PINNED_LITELLM)
 def tests(session: nox.Session, litellm: str) -> None:
-    """The test suite against the newest and the oldest supported LiteLLM."""
-    session.install("-e", ".", LITELLM_VERSIONS[litellm], *nox.project.dependency_groups(PYPROJECT, "test"))
-    session.run("python", "-c", "import importlib.metadata as m; print('litellm', m.version('litellm'))")
-    session.run("pytest", *session.posargs, env=OFFLINE_ENV)
+    """The test suite against each pinned LiteLLM release."""
+    _run_tests(session, f"litellm == {litellm}")
+
+
+@nox.session(name="tests-newest")
+def tests_newest(session: nox.Session) -> None:
+    """The suite against the newest LiteLLM the installer can resolve today: the early warning for
+    LiteLLM's next rewrite, run every session and reported, not a landing gate."""
+    _run_tests(session, LITELLM_RANGE)
 
 
 @nox.session
@@ -60,21 +76,56 @@ def bench(session: nox.Session) -> None:
     )
 
 
+# 1.108.7 is the newest release whose `litellm[proxy]` installs as published from the registry
+# here (1.108.8+ pin companion releases it does not serve); 1.110.2 runs the proxy of the newest
+# Router, its extra's dependencies installed one by one (see _install_proxy_dependencies).
+PROXY_LITELLM = ("1.108.7", "1.110.2")
+# Companions the proxy extra pins exactly. litellm-proxy (1.110) is not served here and the proxy's
+# code ships in the litellm wheel itself; the other two are taken at the newest release served.
+_PROXY_COMPANIONS = {"litellm-proxy": None, "litellm-proxy-extras": "", "litellm-enterprise": ""}
+_PROXY_REQUIREMENTS = """
+import importlib.metadata, json, sys
+from packaging.requirements import Requirement
+companions = json.loads(sys.argv[1])
+for line in importlib.metadata.requires("litellm") or []:
+    r = Requirement(line)
+    if r.marker is None or not r.marker.evaluate({"extra": "proxy"}) or r.marker.evaluate({"extra": ""}):
+        continue
+    if r.name in companions:
+        if companions[r.name] is not None:
+            print(r.name)
+        continue
+    r.marker = None
+    print(r)
+"""
+
+
+def _install_proxy_dependencies(session: nox.Session, litellm: str) -> None:
+    try:
+        session.install(f"litellm[proxy] == {litellm}")
+        return
+    except Exception:  # nox raises CommandFailed on an unsatisfiable pin
+        session.log(f"litellm[proxy] == {litellm} does not resolve here: installing its extra by hand")
+    session.install(f"litellm == {litellm}", "packaging")
+    listed = session.run(
+        "python", "-c", _PROXY_REQUIREMENTS, json.dumps(_PROXY_COMPANIONS), silent=True, env=OFFLINE_ENV
+    )
+    session.install(*str(listed).split())
+
+
 @nox.session
-def proxy(session: nox.Session) -> None:
+@nox.parametrize("litellm", PROXY_LITELLM)
+def proxy(session: nox.Session, litellm: str) -> None:
     """The LiteLLM proxy server under opentelemetry-instrument with FastAPI's instrumentation.
 
     Its dependencies (the `litellm[proxy]` extra) are heavy, so tests/proxy has this session to
     itself; the `tests` sessions skip it, and here a missing dependency fails it (NOX_PROXY=1).
     """
     session.install(
-        "-e",
-        ".",
-        "litellm[proxy] >= 1.79.0, < 2",
-        "opentelemetry-instrumentation-fastapi",
-        *nox.project.dependency_groups(PYPROJECT, "test"),
+        "-e", ".", "opentelemetry-instrumentation-fastapi", *nox.project.dependency_groups(PYPROJECT, "test")
     )
-    session.run("python", "-c", "import importlib.metadata as m; print('litellm', m.version('litellm'))")
+    _install_proxy_dependencies(session, litellm)
+    session.run("python", "-c", PRINT_LITELLM)
     session.run("pytest", "tests/proxy", *session.posargs, env={**OFFLINE_ENV, "NOX_PROXY": "1"})
 
 

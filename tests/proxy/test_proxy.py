@@ -53,8 +53,15 @@ def _missing_proxy_dependencies() -> list[str]:
     for line in requirements:
         requirement = Requirement(line)
         marker = requirement.marker
-        # Only what the extra adds: true with extra == "proxy", false without it.
-        if marker is not None and marker.evaluate({"extra": "proxy"}) and not marker.evaluate({"extra": ""}):
+        # Only what the extra adds: true with extra == "proxy", false without it. LiteLLM 1.110
+        # also lists litellm-proxy, which the server does not import (its code ships in the
+        # litellm wheel) and which the registry here does not serve.
+        if (
+            marker is not None
+            and marker.evaluate({"extra": "proxy"})
+            and not marker.evaluate({"extra": ""})
+            and requirement.name != "litellm-proxy"
+        ):
             names.append(requirement.name)
     missing: list[str] = []
     for name in names:
