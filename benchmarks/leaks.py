@@ -26,7 +26,7 @@ from opentelemetry.sdk.trace import ReadableSpan, Span, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 
 from litellm_otel import LiteLLMInstrumentor
-from litellm_otel.patch import _Traced
+from litellm_otel.spans import Traced
 from litellm_otel.streams import TracedStream
 
 MESSAGES = [{"role": "user", "content": "hi"}]
@@ -94,7 +94,7 @@ def run(calls: int, streams: int) -> int:
         "spans ended": ended,
         "spans still open": open_spans,
         "live stream proxies": live(TracedStream),
-        "live traced calls": live(_Traced),
+        "live traced calls": live(Traced),
         "memory growth, all (bytes)": total_growth,
         "memory growth per call, all (bytes)": round(total_growth / (calls + streams), 1),
         "memory still held by litellm_otel files (bytes)": our_growth,

@@ -12,7 +12,7 @@ from litellm.types.utils import ModelResponse, Usage
 from litellm_otel import extract
 from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes
-from litellm_otel.streams import StreamState
+from litellm_otel.stream_state import StreamState
 
 
 def test_usage_from_litellm_usage_object() -> None:

@@ -21,12 +21,13 @@ from packaging.requirements import Requirement
 
 import fake_provider as fp
 from fake_provider import FakeProvider
-from helpers import API_KEY, USER_MESSAGES, attributes, only_span, telemetry_text
+from helpers import API_KEY, USER_MESSAGES, attributes, only_span, openai_args, telemetry_text
 from litellm_otel import LiteLLMInstrumentor
 from litellm_otel import semconv as sc
 from litellm_otel._litellm.lookups import Lookups
 from litellm_otel.package import _instruments
-from litellm_otel.patch import Operation, Telemetry, traced
+from litellm_otel.spans import Operation, Telemetry
+from litellm_otel.wrappers import traced
 
 # Bound at import, before any test instruments LiteLLM: what `from litellm import completion`
 # at the top of an application module gets.
@@ -35,13 +36,7 @@ EARLY_ACOMPLETION = litellm.acompletion
 
 
 def chat(provider: FakeProvider, model: str = "openai/fake-gpt", **extra: Any) -> Any:
-    return litellm.completion(
-        model=model,
-        messages=USER_MESSAGES,
-        api_base=provider.openai_base,
-        api_key=API_KEY,
-        **extra,
-    )
+    return litellm.completion(**openai_args(provider, model, **extra))
 
 
 def test_instrument_twice_patches_once(

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from litellm_otel import content, extract
+from litellm_otel import content, extract, readers
 from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes
-from litellm_otel.streams import StreamState
+from litellm_otel.stream_state import StreamState
 
 EXAMPLES = 400
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -229,4 +229,4 @@ def test_error_attributes(status: Any) -> None:
 
 @pytest.mark.parametrize("count_value", [2**63, -1, True, 1.5, float("inf"), "12"])
 def test_out_of_range_counts_are_dropped(count_value: Any) -> None:
-    assert extract.count(count_value) is None
+    assert readers.count(count_value) is None

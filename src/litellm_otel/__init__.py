@@ -33,9 +33,9 @@ from litellm_otel._litellm.targets import Role, Target
 from litellm_otel.config import content_capture
 from litellm_otel.metrics import Metrics
 from litellm_otel.package import _instruments
-from litellm_otel.patch import (
-    Operation,
-    Telemetry,
+from litellm_otel.spans import Operation, Telemetry
+from litellm_otel.version import __version__
+from litellm_otel.wrappers import (
     Wrapper,
     carry_context,
     implementation_traced,
@@ -43,7 +43,6 @@ from litellm_otel.patch import (
     stamp_handoff,
     traced,
 )
-from litellm_otel.version import __version__
 
 __all__ = ["LiteLLMInstrumentor", "__version__"]
 

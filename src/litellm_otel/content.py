@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from litellm_otel.extract import count, field, text
+from litellm_otel.readers import count, field, text
 
 Part = dict[str, Any]
 Message = dict[str, Any]

@@ -9,98 +9,35 @@ attributes are built once, at the end.
 from __future__ import annotations
 
 import logging
-import time
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import wrapt
 
-from litellm_otel.content import StreamContent
-from litellm_otel.extract import field
+from litellm_otel.stream_state import StreamState
 
 _logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from litellm_otel.patch import _Traced
-
     _Proxy = wrapt.ObjectProxy[Any]
 else:
     _Proxy = wrapt.ObjectProxy  # not subscriptable at run time on every supported wrapt
 
 
-class StreamState:
-    """What one stream delivered so far: read by the call when the stream ends."""
+class StreamCall(Protocol):
+    """What a stream tells the call it belongs to, once, when it ends."""
 
-    __slots__ = (
-        "chunk_count",
-        "content",
-        "finish_reasons",
-        "first_chunk_at",
-        "last_chunk",
-        "last_chunk_at",
-        "response",
-        "usage",
-    )
+    def finish_stream(self, stream: object, state: StreamState, *, completed: bool) -> None: ...
 
-    def __init__(self, *, capture_content: bool = False) -> None:
-        self.chunk_count = 0
-        self.content = StreamContent() if capture_content else None
-        self.first_chunk_at: float | None = None
-        self.last_chunk_at: float | None = None
-        self.last_chunk: Any = None
-        self.usage: Any = None  # the latest usage a chunk carried
-        self.response: Any = None  # Responses API: the response snapshot of the latest event
-        self.finish_reasons: dict[int, str] | None = None  # per choice index
-
-    def add(self, chunk: Any) -> None:
-        now = time.perf_counter()
-        if self.first_chunk_at is None:
-            self.first_chunk_at = now
-        self.last_chunk_at = now
-        self.chunk_count += 1
-        self.last_chunk = chunk
-        if self.content is not None:
-            self.content.add(chunk)
-        # LiteLLM's chunks are pydantic models: their fields are read from their __dict__, as a
-        # missing attribute costs ~12 µs in pydantic's __getattr__ (most chunks have no usage).
-        data = getattr(chunk, "__dict__", None)
-        if type(data) is dict and "choices" in data:
-            usage = data.get("usage")
-            if usage is None:  # LiteLLM 1.79 keeps a usage chunk's usage among the extra fields
-                extra = getattr(chunk, "__pydantic_extra__", None)
-                usage = extra.get("usage") if extra else None
-            choices = data["choices"]
-        else:
-            usage = field(chunk, "usage")
-            choices = field(chunk, "choices")
-        if usage is not None:
-            self.usage = usage
-        if choices:
-            for choice in choices:
-                # LiteLLM's StreamingChoices keep every field among pydantic's extras, where
-                # getattr would take pydantic's slow path.
-                extra = getattr(choice, "__pydantic_extra__", None)
-                if type(extra) is dict and "finish_reason" in extra:
-                    reason = extra["finish_reason"]
-                else:
-                    reason = field(choice, "finish_reason")
-                if reason:
-                    if self.finish_reasons is None:
-                        self.finish_reasons = {}
-                    index = field(choice, "index")
-                    self.finish_reasons[index if type(index) is int else 0] = reason
-            return
-        response = field(chunk, "response")  # Responses API events carry a snapshot
-        if response is not None:
-            self.response = response
+    def fail_stream(self, state: StreamState, exc: BaseException) -> None: ...
 
 
 class TracedStream(_Proxy):
     """LiteLLM's stream, unchanged for the caller, ending its call's span exactly once."""
 
-    def __init__(self, wrapped: Any, call: _Traced, *, capture_content: bool = False) -> None:
+    def __init__(self, wrapped: Any, call: StreamCall, *, capture_content: bool = False) -> None:
         super().__init__(wrapped)
-        self._self_call: _Traced | None = call
+        self._self_call: StreamCall | None = call
         self._self_state = StreamState(capture_content=capture_content)
 
     # LiteLLM's __iter__/__aiter__ return the unwrapped stream; iterating must stay on the proxy.

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any, Final
 
-from litellm_otel import extract
+from litellm_otel import extract, readers
 from litellm_otel import semconv as sc
 
 _logger: Final = logging.getLogger(__name__)
@@ -94,11 +94,11 @@ class Lookups:
         model; asking again would cost time and give the same answer, so the cost stays absent.
         """
         if "response_cost" in hidden:
-            return extract.number(hidden["response_cost"])
+            return readers.number(hidden["response_cost"])
         if not hidden:
             return None  # not a LiteLLM result object: nothing completion_cost could price
         try:
-            return extract.number(self._completion_cost(completion_response=result))
+            return readers.number(self._completion_cost(completion_response=result))
         except Exception:
             _logger.debug("litellm-otel: LiteLLM could not price this response", exc_info=True)
             return None
@@ -111,13 +111,13 @@ class Lookups:
             return None
         try:
             if response is not None:
-                return extract.number(self._completion_cost(completion_response=response, model=model))
+                return readers.number(self._completion_cost(completion_response=response, model=model))
             if self._cost_per_token is None or self._usage_type is None:
                 return None
             if isinstance(usage, dict):
                 usage = self._usage_type(**usage)
             prompt_cost, completion_cost = self._cost_per_token(model=model, usage_object=usage)
-            return extract.number(prompt_cost + completion_cost)
+            return readers.number(prompt_cost + completion_cost)
         except Exception:
             _logger.debug("litellm-otel: LiteLLM could not price this stream", exc_info=True)
             return None

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
-from litellm_otel.extract import count, field, text
+from litellm_otel.readers import count, field, text
 
 if TYPE_CHECKING:
-    from litellm_otel.streams import StreamState
+    from litellm_otel.stream_state import StreamState
 
 _MISSING: Final = object()
 

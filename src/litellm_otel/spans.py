@@ -1,8 +1,13 @@
-"""The wrappers around LiteLLM's entry points, and the one place where spans start and end."""
+"""The span lifecycle: the one place spans start and end, and the CLIENT span of one provider request.
+
+`Traced` owns a span from `start` to its one `_close`: it attaches the span's context around the
+call, hands streams to `streams.TracedStream`, fills in the result's attributes, runs the hooks,
+ends the span and then records metrics and the content event. `Call` is the CLIENT span; the
+INTERNAL spans that only orchestrate (Router, SDK fallbacks) are in `router`.
+"""
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import time
@@ -10,12 +15,11 @@ import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import Token
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Protocol
 
 from opentelemetry import context, trace
 from opentelemetry._logs import Logger, LogRecord
 from opentelemetry.context import Context
-from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from litellm_otel import content, extract
@@ -24,16 +28,17 @@ from litellm_otel._litellm import shapes
 from litellm_otel._litellm.lookups import Lookups
 from litellm_otel.config import ContentCapture
 from litellm_otel.metrics import Metrics
-from litellm_otel.streams import StreamState, TracedStream
+from litellm_otel.stream_state import StreamState
+from litellm_otel.streams import TracedStream
 
 _logger: Final = logging.getLogger(__name__)
 
 # The traced call a context is inside. LiteLLM's public functions call each other (the async
 # variants run the sync ones in an executor with a copy of the context; text_completion calls
 # completion); a call made while one is current is part of it and gets no span of its own.
-_CURRENT_CALL: Final = context.create_key("litellm_otel.call")
+CURRENT_CALL: Final = context.create_key("litellm_otel.call")
 # The Router call a context is inside: the provider calls it makes are its attempts.
-_CURRENT_ROUTER: Final = context.create_key("litellm_otel.router_call")
+CURRENT_ROUTER: Final = context.create_key("litellm_otel.router_call")
 
 _MAX_MESSAGE: Final = 1024
 _CONTENT_KEYS: Final = frozenset(
@@ -55,8 +60,6 @@ class Operation:
     is_async: bool
 
 
-Args = tuple[Any, ...]
-Kwargs = dict[str, Any]
 Params = Mapping[str, Any]  # a call's arguments by name
 
 RequestHook = Callable[[trace.Span, Mapping[str, Any]], None]
@@ -80,7 +83,8 @@ class Telemetry:
     response_hook: ResponseHook | None = None
 
 
-def _params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Mapping[str, Any]:
+def bind_params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Params:
+    """A call's arguments by name: positional ones under their parameter's name."""
     if not args:
         return kwargs
     params = dict(zip(positional, args, strict=False))
@@ -88,7 +92,15 @@ def _params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str
     return params
 
 
-class _Traced:
+def active(key: str, current: Context | None = None) -> Traced | None:
+    """The call of ours a context is inside, unless it has ended. An ended one can be current
+    again when another instrumentation restores a context it saved inside our call (seen with
+    opentelemetry-instrumentation-openai-v2 after a stream); it must not swallow new calls."""
+    call = (current if current is not None else context.get_current()).get(key)
+    return call if isinstance(call, Traced) and not call.ended else None
+
+
+class Traced:
     """A span around one LiteLLM call: started by `start`, ended exactly once by `_close`."""
 
     __slots__ = ("_context", "_operation", "_params", "_started", "_streaming", "_telemetry", "ended", "span")
@@ -108,16 +120,6 @@ class _Traced:
         self._started = time.perf_counter()
         self.ended = False
         self._context = context.set_value(self.context_key, self, trace.set_span_in_context(span, parent))
-
-    @classmethod
-    def untraced(cls, current: Context) -> bool:
-        return not is_instrumentation_enabled()
-
-    @classmethod
-    def start(
-        cls, telemetry: Telemetry, operation: Operation, args: Args, kwargs: Kwargs, current: Context
-    ) -> _Traced | None:
-        raise NotImplementedError
 
     def attach(self) -> Token[Context]:
         return context.attach(self._context)
@@ -237,13 +239,19 @@ class _Traced:
         return None
 
 
-class _Call(_Traced):
+class AttemptCounter(Protocol):
+    """A call whose provider requests are its attempts (a Router call, SDK-level fallbacks)."""
+
+    def attempt_attributes(self, params: Params) -> extract.Attributes: ...
+
+
+class Call(Traced):
     """One provider request: a CLIENT span with the request, response, usage and cost."""
 
     __slots__ = ("_attributes", "_captured", "_has_provider", "_has_server", "handoff_at")
 
     kind = SpanKind.CLIENT
-    context_key = _CURRENT_CALL
+    context_key = CURRENT_CALL
     captures_content = True
 
     def __init__(
@@ -263,24 +271,21 @@ class _Call(_Traced):
         self._captured: dict[str, Any] | None = None  # structured content, for the event
 
     @classmethod
-    def untraced(cls, current: Context) -> bool:
-        return _active(_CURRENT_CALL, current) is not None or not is_instrumentation_enabled()
-
-    @classmethod
     def start(
-        cls, telemetry: Telemetry, operation: Operation, args: Args, kwargs: Kwargs, current: Context
-    ) -> _Traced | None:
+        cls,
+        telemetry: Telemetry,
+        operation: Operation,
+        params: Params,
+        current: Context,
+        attempt_of: AttemptCounter | None = None,
+    ) -> Call | None:
+        """A CLIENT span for one provider request; `attempt_of` is the Router or SDK-fallbacks
+        call it is an attempt of, which numbers it."""
         try:
-            params = _params(operation.positional, args, kwargs)
-            router = _active(_CURRENT_ROUTER, current)
-            if router is None and params.get("fallbacks"):
-                # SDK-level fallbacks: LiteLLM calls its public functions again per model, so
-                # this call only orchestrates; the provider requests get the CLIENT spans.
-                return _FallbacksCall.start(telemetry, operation, args, kwargs, current)
             attributes = extract.request_attributes(operation.name, params)
             attributes.update(telemetry.lookups.attributes(params))
-            if isinstance(router, _RouterCall):
-                attributes.update(router.attempt_attributes(params))
+            if attempt_of is not None:
+                attributes.update(attempt_of.attempt_attributes(params))
             if telemetry.metadata_keys:
                 attributes.update(
                     extract.metadata_attributes(params.get("metadata"), telemetry.metadata_keys)
@@ -407,218 +412,3 @@ class _Call(_Traced):
                     self._capture(lambda budget: stream_content.messages(state.finish_reasons, budget))
                 )
         return attributes
-
-
-class _RouterCall(_Traced):
-    """A Router call: an INTERNAL span over its attempts. It orchestrates, so it carries no
-    usage, no cost and records no metrics (its attempts do)."""
-
-    __slots__ = ("_attempts", "_groups")
-
-    kind = SpanKind.INTERNAL
-    context_key = _CURRENT_ROUTER
-
-    def __init__(
-        self, span: trace.Span, operation: Operation, params: Params, telemetry: Telemetry, parent: Context
-    ) -> None:
-        super().__init__(span, operation, params, telemetry, parent)
-        self._attempts = 0
-        self._groups: list[str] = []  # model groups tried, in order: the first, then fallbacks
-
-    @classmethod
-    def start(
-        cls, telemetry: Telemetry, operation: Operation, args: Args, kwargs: Kwargs, current: Context
-    ) -> _RouterCall | None:
-        try:
-            params = _params(operation.positional, args, kwargs)
-            group = extract.text(params.get("model"))
-            attributes: extract.Attributes = {}
-            if group is not None:
-                attributes[sc.LITELLM_ROUTER_MODEL_GROUP] = group
-            if telemetry.metadata_keys:
-                attributes.update(
-                    extract.metadata_attributes(params.get("metadata"), telemetry.metadata_keys)
-                )
-            name = f"router {operation.name} {group}" if group else f"router {operation.name}"
-            span = telemetry.tracer.start_span(name, current, cls.kind, attributes)
-            return cls(span, operation, params, telemetry, current)
-        except Exception:
-            _logger.debug("litellm-otel: could not start a router span", exc_info=True)
-            return None
-
-    def attempt_attributes(self, params: Mapping[str, Any]) -> extract.Attributes:
-        """The `litellm.router.*` attributes of one attempt, read when it starts."""
-        self._attempts += 1
-        attributes: extract.Attributes = {sc.LITELLM_ROUTER_ATTEMPT: self._attempts}
-        attempt = shapes.router_attempt(params)
-        group = attempt.model_group
-        if group is not None:
-            attributes[sc.LITELLM_ROUTER_MODEL_GROUP] = group
-        else:  # SDK-level fallbacks: each model is its own group
-            group = extract.text(params.get("model"))
-        if group is not None and group not in self._groups:
-            self._groups.append(group)
-        if attempt.deployment_id is not None:
-            attributes[sc.LITELLM_ROUTER_DEPLOYMENT_ID] = attempt.deployment_id
-        depth = attempt.fallback_depth
-        if depth is None:  # not said by LiteLLM: the groups tried before this one
-            depth = self._groups.index(group) if group in self._groups else 0
-        attributes[sc.LITELLM_ROUTER_FALLBACK_DEPTH] = depth
-        return attributes
-
-    def _summary(self) -> extract.Attributes:
-        attributes: extract.Attributes = {
-            sc.LITELLM_ROUTER_ATTEMPTS: self._attempts,
-            sc.LITELLM_ROUTER_FALLBACKS: max(len(self._groups) - 1, 0),
-        }
-        if self._groups:
-            attributes[sc.LITELLM_ROUTER_FINAL_MODEL_GROUP] = self._groups[-1]
-        return attributes
-
-    def fail(self, exc: BaseException) -> None:
-        self._close(self._summary(), exc)
-
-    def _result_attributes(self, result: object) -> extract.Attributes:
-        return self._summary()
-
-    def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
-        attributes = self._summary()
-        attributes[sc.LITELLM_STREAM_COMPLETED] = completed
-        return attributes
-
-
-class _FallbacksCall(_RouterCall):
-    """`litellm.completion(..., fallbacks=[...])`: an INTERNAL span over the models tried."""
-
-    __slots__ = ()
-
-    @classmethod
-    def start(
-        cls, telemetry: Telemetry, operation: Operation, args: Args, kwargs: Kwargs, current: Context
-    ) -> _FallbacksCall | None:
-        try:
-            params = _params(operation.positional, args, kwargs)
-            model = extract.text(params.get("model"))
-            name = f"fallbacks {operation.name} {model}" if model else f"fallbacks {operation.name}"
-            span = telemetry.tracer.start_span(name, current, cls.kind)
-            return cls(span, operation, params, telemetry, current)
-        except Exception:
-            _logger.debug("litellm-otel: could not start a fallbacks span", exc_info=True)
-            return None
-
-
-Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
-
-
-def _active(key: str, current: Context | None = None) -> _Traced | None:
-    """The call of ours a context is inside, unless it has ended. An ended one can be current
-    again when another instrumentation restores a context it saved inside our call (seen with
-    opentelemetry-instrumentation-openai-v2 after a stream); it must not swallow new calls."""
-    call = (current if current is not None else context.get_current()).get(key)
-    return call if isinstance(call, _Traced) and not call.ended else None
-
-
-def _inside_any_span(current: Context) -> bool:
-    return (
-        _active(_CURRENT_CALL, current) is not None
-        or _active(_CURRENT_ROUTER, current) is not None
-        or not is_instrumentation_enabled()
-    )
-
-
-def traced(operation: Operation, *, telemetry: Telemetry, call_type: type[_Traced] = _Call) -> Wrapper:
-    """A wrapt wrapper giving each call of one LiteLLM entry point its span: a CLIENT span per
-    provider request (`_Call`), or an INTERNAL span over a Router's attempts (`_RouterCall`)."""
-    return _wrapper(operation, telemetry, call_type.start, call_type.untraced)
-
-
-def implementation_traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
-    """A wrapper for the implementation behind a dispatch function (1.106: `_PYTHON_COMPLETION`).
-    Reached through a patched public name it is the same call again, or under a Router or SDK
-    fallbacks one of their own hops: only a call from a name imported before `instrument()`,
-    outside any span of ours, is new."""
-    return _wrapper(operation, telemetry, _Call.start, _inside_any_span)
-
-
-def _wrapper(
-    operation: Operation,
-    telemetry: Telemetry,
-    start: Callable[[Telemetry, Operation, tuple[Any, ...], dict[str, Any], Context], _Traced | None],
-    untraced: Callable[[Context], bool],
-) -> Wrapper:
-    if operation.is_async:
-
-        async def traced_async(
-            wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-        ) -> Any:
-            current = context.get_current()
-            call = None if untraced(current) else start(telemetry, operation, args, kwargs, current)
-            if call is None:
-                return await wrapped(*args, **kwargs)
-            return await call.finish_awaited(wrapped(*args, **kwargs))
-
-        return traced_async
-
-    def traced_sync(
-        wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
-        current = context.get_current()
-        call = None if untraced(current) else start(telemetry, operation, args, kwargs, current)
-        if call is None:
-            return wrapped(*args, **kwargs)
-        token = call.attach()
-        try:
-            result = wrapped(*args, **kwargs)
-        except BaseException as exc:
-            call.fail(exc)
-            raise
-        finally:
-            context.detach(token)
-        if inspect.iscoroutine(result):
-            # completion(..., acompletion=True) returns the coroutine that does the provider
-            # request; the span covers it until it is awaited to completion.
-            return call.finish_awaited(result)
-        return call.finish(result)
-
-    return traced_sync
-
-
-def router_traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
-    """A wrapt wrapper giving each call of one Router method its INTERNAL span."""
-    return traced(operation, telemetry=telemetry, call_type=_RouterCall)
-
-
-def carry_context(
-    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
-    """Wraps LiteLLM's `run_async_function`, which runs a sync Router call (or SDK fallbacks)
-    on a new event loop, in a worker thread when a loop is already running, without copying
-    the context (seen on 1.79 and 1.106). The coroutine it runs gets the caller's context back,
-    so attempt spans stay children of the Router span."""
-    if "async_function" in kwargs:
-        kwargs = {**kwargs, "async_function": _in_context(kwargs["async_function"], context.get_current())}
-    elif args:
-        args = (_in_context(args[0], context.get_current()), *args[1:])
-    return wrapped(*args, **kwargs)
-
-
-def _in_context(async_function: Callable[..., Awaitable[Any]], ctx: Context) -> Callable[..., Awaitable[Any]]:
-    async def run_in_context(*args: Any, **kwargs: Any) -> Any:
-        token = context.attach(ctx)
-        try:
-            return await async_function(*args, **kwargs)
-        finally:
-            context.detach(token)
-
-    return run_in_context
-
-
-def stamp_handoff(
-    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
-    """Wraps LiteLLM's `Logging.pre_call`, which runs right before each provider request: the
-    first one of a traced call marks the end of LiteLLM's preprocessing (retries excluded)."""
-    call = _active(_CURRENT_CALL)
-    if isinstance(call, _Call) and call.handoff_at is None:
-        call.handoff_at = time.perf_counter()
-    return wrapped(*args, **kwargs)

@@ -1,0 +1,171 @@
+"""The wrappers installed on LiteLLM's functions, and which span each call gets.
+
+One wrapper serves sync and async functions alike: decide whether the call is traced, start its
+span, call LiteLLM with the span current, then finish (or, for a stream, hand over to the stream
+proxy) or fail and re-raise. Which span a call starts is chosen here, visibly:
+
+- a Router endpoint: an INTERNAL span over its attempts (`router.RouterCall`);
+- an entry point called with SDK-level `fallbacks=` outside a Router: an INTERNAL span over the
+  models tried (`router.FallbacksCall`);
+- any other entry point call: a CLIENT span for one provider request (`spans.Call`), numbered as
+  an attempt when a Router or fallbacks call is current.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from opentelemetry import context
+from opentelemetry.context import Context
+from opentelemetry.instrumentation.utils import is_instrumentation_enabled
+
+from litellm_otel.router import FallbacksCall, RouterCall
+from litellm_otel.spans import (
+    CURRENT_CALL,
+    CURRENT_ROUTER,
+    Call,
+    Operation,
+    Params,
+    Telemetry,
+    Traced,
+    active,
+    bind_params,
+)
+
+Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
+Starter = Callable[[Telemetry, Operation, Params, Context], Traced | None]
+
+
+def start_provider_call(
+    telemetry: Telemetry, operation: Operation, params: Params, current: Context
+) -> Traced | None:
+    """The span of an entry point call: an attempt of the current Router call, an INTERNAL span
+    over SDK-level fallbacks (LiteLLM calls its public functions again per model, so that call
+    only orchestrates), or a CLIENT span of its own."""
+    router = active(CURRENT_ROUTER, current)
+    if router is None and params.get("fallbacks"):
+        return FallbacksCall.start(telemetry, operation, params, current)
+    attempt_of = router if isinstance(router, RouterCall) else None
+    return Call.start(telemetry, operation, params, current, attempt_of)
+
+
+def _not_traced(current: Context) -> bool:
+    """Inside a traced call (LiteLLM's public functions call each other) or suppressed."""
+    return active(CURRENT_CALL, current) is not None or not is_instrumentation_enabled()
+
+
+def _inside_any_span(current: Context) -> bool:
+    return (
+        active(CURRENT_CALL, current) is not None
+        or active(CURRENT_ROUTER, current) is not None
+        or not is_instrumentation_enabled()
+    )
+
+
+def _router_not_traced(current: Context) -> bool:
+    return not is_instrumentation_enabled()
+
+
+def traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
+    """The wrapper of a public LiteLLM function (`litellm.completion`, ...)."""
+    return _wrapper(operation, telemetry, start_provider_call, _not_traced)
+
+
+def implementation_traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
+    """A wrapper for the implementation behind a dispatch function (1.106: `_PYTHON_COMPLETION`).
+    Reached through a patched public name it is the same call again, or under a Router or SDK
+    fallbacks one of their own hops: only a call from a name imported before `instrument()`,
+    outside any span of ours, is new."""
+    return _wrapper(operation, telemetry, start_provider_call, _inside_any_span)
+
+
+def router_traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
+    """The wrapper of a Router endpoint: an INTERNAL span per call, over its attempts."""
+    return _wrapper(operation, telemetry, RouterCall.start, _router_not_traced)
+
+
+def _wrapper(
+    operation: Operation,
+    telemetry: Telemetry,
+    start: Starter,
+    untraced: Callable[[Context], bool],
+) -> Wrapper:
+    """The one wrapper, sync or async: start (unless untraced), call, then finish or fail."""
+    if operation.is_async:
+
+        async def traced_async(
+            wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+        ) -> Any:
+            current = context.get_current()
+            call = None
+            if not untraced(current):
+                call = start(telemetry, operation, bind_params(operation.positional, args, kwargs), current)
+            if call is None:
+                return await wrapped(*args, **kwargs)
+            return await call.finish_awaited(wrapped(*args, **kwargs))
+
+        return traced_async
+
+    def traced_sync(
+        wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        current = context.get_current()
+        call = None
+        if not untraced(current):
+            call = start(telemetry, operation, bind_params(operation.positional, args, kwargs), current)
+        if call is None:
+            return wrapped(*args, **kwargs)
+        token = call.attach()
+        try:
+            result = wrapped(*args, **kwargs)
+        except BaseException as exc:
+            call.fail(exc)
+            raise
+        finally:
+            context.detach(token)
+        if inspect.iscoroutine(result):
+            # completion(..., acompletion=True) returns the coroutine that does the provider
+            # request; the span covers it until it is awaited to completion.
+            return call.finish_awaited(result)
+        return call.finish(result)
+
+    return traced_sync
+
+
+def carry_context(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Wraps LiteLLM's `run_async_function`, which runs a sync Router call (or SDK fallbacks)
+    on a new event loop, in a worker thread when a loop is already running, without copying
+    the context (seen on 1.79 and 1.106). The coroutine it runs gets the caller's context back,
+    so attempt spans stay children of the Router span."""
+    if "async_function" in kwargs:
+        kwargs = {**kwargs, "async_function": _in_context(kwargs["async_function"], context.get_current())}
+    elif args:
+        args = (_in_context(args[0], context.get_current()), *args[1:])
+    return wrapped(*args, **kwargs)
+
+
+def _in_context(async_function: Callable[..., Awaitable[Any]], ctx: Context) -> Callable[..., Awaitable[Any]]:
+    async def run_in_context(*args: Any, **kwargs: Any) -> Any:
+        token = context.attach(ctx)
+        try:
+            return await async_function(*args, **kwargs)
+        finally:
+            context.detach(token)
+
+    return run_in_context
+
+
+def stamp_handoff(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Wraps LiteLLM's `Logging.pre_call`, which runs right before each provider request: the
+    first one of a traced call marks the end of LiteLLM's preprocessing (retries excluded)."""
+    call = active(CURRENT_CALL)
+    if isinstance(call, Call) and call.handoff_at is None:
+        call.handoff_at = time.perf_counter()
+    return wrapped(*args, **kwargs)
