@@ -2,13 +2,15 @@
 
 Starts the bundled fake provider on 127.0.0.1, instruments LiteLLM, makes three calls (an
 Anthropic-style call with cache reads, cache writes and reasoning tokens; an OpenAI-style call;
-one that fails with 429) and prints each span with the console exporter.
+one that fails with 429) and prints the spans as a compact tree; `--json` prints each span in
+full with the console exporter instead.
 
-    python examples/quickstart.py
+    python examples/quickstart.py [--json]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 
 # LiteLLM fetches its model price map from the network at import unless told not to.
@@ -18,16 +20,23 @@ import litellm
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from fake_provider import FakeProvider
 from litellm_otel import LiteLLMInstrumentor
+from span_tree import print_tree
 
 MESSAGES = [{"role": "user", "content": "Summarise our refund policy in one line."}]
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="every span in full, as console-exporter JSON")
+    raw = parser.parse_args().json
+    litellm.suppress_debug_info = True  # LiteLLM's "Give Feedback / Get Help" banners
+    exporter = InMemorySpanExporter()
     tracer_provider = TracerProvider()
-    tracer_provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
+    tracer_provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter() if raw else exporter))
     trace.set_tracer_provider(tracer_provider)
     LiteLLMInstrumentor().instrument()  # the one line an application adds
 
@@ -55,6 +64,8 @@ def main() -> None:
         except litellm.RateLimitError as error:
             print(f"# the caller still gets LiteLLM's own exception: {type(error).__name__}")
     tracer_provider.shutdown()
+    if not raw:
+        print_tree(exporter.get_finished_spans())
 
 
 if __name__ == "__main__":

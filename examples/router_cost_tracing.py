@@ -34,6 +34,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from fake_provider import FakeProvider
 from litellm_otel import LiteLLMInstrumentor
+from span_tree import print_tree
 
 MESSAGES = [{"role": "user", "content": "Summarise our refund policy in one line."}]
 API_KEY = "sk-demo"
@@ -110,41 +111,6 @@ def print_attempts(spans: Sequence[ReadableSpan]) -> None:
             )
     print(f"total: {len(attempts)} attempts, {total_input} input + {total_output} output tokens")
     print(f"total cost of the request: ${total_cost:.6f}")
-
-
-def describe(span: ReadableSpan) -> str:
-    a = attrs(span)
-    details: list[str] = []
-    if span.kind is SpanKind.INTERNAL:
-        for key in (
-            "litellm.router.attempts",
-            "litellm.router.fallbacks",
-            "litellm.router.final_model_group",
-        ):
-            if key in a:
-                details.append(f"{key.rsplit('.', 1)[-1]}={a[key]}")
-    elif span.status.status_code is StatusCode.ERROR:
-        details.append(f"ERROR {a.get('error.type')}")
-    else:
-        details.append(f"tokens={a.get(INPUT_TOKENS)}/{a.get(OUTPUT_TOKENS)}")
-        if COST in a:
-            details.append(f"cost=${a[COST]:.6f}")
-    return f"{span.name} [{span.kind.name}] " + " ".join(details)
-
-
-def print_tree(spans: Sequence[ReadableSpan]) -> None:
-    ids = {s.context.span_id for s in spans}
-    children: dict[int | None, list[ReadableSpan]] = {}
-    for span in spans:
-        parent = span.parent.span_id if span.parent and span.parent.span_id in ids else None
-        children.setdefault(parent, []).append(span)
-
-    def walk(parent: int | None, depth: int) -> None:
-        for span in sorted(children.get(parent, []), key=lambda s: s.start_time or 0):
-            print("  " * depth + describe(span))
-            walk(span.context.span_id, depth + 1)
-
-    walk(None, 0)
 
 
 def main() -> None:

@@ -3,6 +3,8 @@ in-memory OpenTelemetry exporters."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -14,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 
 import litellm
 import pytest
+from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -42,11 +46,37 @@ def span_exporter() -> InMemorySpanExporter:
     return InMemorySpanExporter()
 
 
+@pytest.fixture
+def metric_reader() -> InMemoryMetricReader:
+    return InMemoryMetricReader()
+
+
+@pytest.fixture
+def log_exporter() -> InMemoryLogRecordExporter:
+    return InMemoryLogRecordExporter()  # type: ignore[no-untyped-call]
+
+
 @pytest.fixture(autouse=True)
-def no_secret_in_spans(span_exporter: InMemorySpanExporter) -> Iterator[None]:
-    """Every test's exported spans are scanned for the API key the tests use."""
+def no_secret_in_telemetry(
+    span_exporter: InMemorySpanExporter,
+    metric_reader: InMemoryMetricReader,
+    log_exporter: InMemoryLogRecordExporter,
+    caplog: pytest.LogCaptureFixture,
+) -> Iterator[None]:
+    """Every test's telemetry is scanned for the API key the tests use: exported spans, metric
+    points and log records (where the test collected any), and what litellm-otel logged (debug
+    records with their tracebacks included)."""
+    caplog.set_level(logging.DEBUG, logger="litellm_otel")
     yield
-    assert API_KEY not in telemetry_text(span_exporter.get_finished_spans())
+    parts = [telemetry_text(span_exporter.get_finished_spans())]
+    with contextlib.suppress(Exception):  # a reader no meter provider collected from
+        parts.append(repr(metric_reader.get_metrics_data()))
+    for data in log_exporter.get_finished_logs():
+        parts.append(repr(data.log_record.attributes) + repr(data.log_record.body))
+    formatter = logging.Formatter()  # formats a record's traceback too
+    records = [*caplog.get_records("setup"), *caplog.get_records("call")]
+    parts += [formatter.format(r) for r in records if r.name.startswith("litellm_otel")]
+    assert API_KEY not in "\n".join(parts)
 
 
 @pytest.fixture

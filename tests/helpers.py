@@ -8,8 +8,50 @@ from typing import Any
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from fake_provider import FakeProvider
+
 USER_MESSAGES = [{"role": "user", "content": "Say hello"}]
 API_KEY = "sk-test-4f1d9c2e7b"
+# LiteLLM's public functions litellm-otel traces, on every supported release.
+ENTRY_POINTS = (
+    "completion",
+    "acompletion",
+    "text_completion",
+    "atext_completion",
+    "embedding",
+    "aembedding",
+    "responses",
+    "aresponses",
+    "image_generation",
+    "aimage_generation",
+    "rerank",
+    "arerank",
+)
+
+
+def openai_args(provider: FakeProvider, model: str = "openai/gpt-4o-mini", **extra: Any) -> dict[str, Any]:
+    """The arguments of an OpenAI-style call to the fake provider."""
+    return {
+        "model": model,
+        "messages": USER_MESSAGES,
+        "api_base": provider.openai_base,
+        "api_key": API_KEY,
+        **extra,
+    }
+
+
+def anthropic_args(
+    provider: FakeProvider, model: str = "anthropic/claude-sonnet-4-5", **extra: Any
+) -> dict[str, Any]:
+    """The arguments of an Anthropic-style call (cache reads, cache writes, a thinking block)."""
+    return {
+        "model": model,
+        "messages": USER_MESSAGES,
+        "api_base": provider.base_url,
+        "api_key": API_KEY,
+        "max_tokens": 512,
+        **extra,
+    }
 
 
 def only_span(exporter: InMemorySpanExporter) -> ReadableSpan:

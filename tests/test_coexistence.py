@@ -66,7 +66,7 @@ from packaging.version import Version
 
 import fake_provider as fp
 from fake_provider import FakeProvider
-from helpers import API_KEY, USER_MESSAGES, assert_absent, assert_subset, attributes
+from helpers import API_KEY, assert_absent, assert_subset, attributes, openai_args
 from litellm_otel import LiteLLMInstrumentor
 from litellm_otel import semconv as sc
 from otlp_receiver import OTLPReceiver, attribute_values, value
@@ -102,15 +102,11 @@ OPENAI_V2_SCOPES = {"opentelemetry.util.genai.handler", "opentelemetry.instrumen
 
 
 def chat(provider: FakeProvider, **extra: Any) -> Any:
-    return litellm.completion(
-        model=CHAT_MODEL, messages=USER_MESSAGES, api_base=provider.openai_base, api_key=API_KEY, **extra
-    )
+    return litellm.completion(**openai_args(provider, CHAT_MODEL, **extra))
 
 
 async def achat(provider: FakeProvider, **extra: Any) -> Any:
-    return await litellm.acompletion(
-        model=CHAT_MODEL, messages=USER_MESSAGES, api_base=provider.openai_base, api_key=API_KEY, **extra
-    )
+    return await litellm.acompletion(**openai_args(provider, CHAT_MODEL, **extra))
 
 
 def child_env(provider: FakeProvider, **extra: str) -> dict[str, str]:
@@ -292,11 +288,6 @@ def test_litellm_otel_callback_next_to_litellm_otel(
 
 
 # --- 2. The OpenAI SDK's GenAI instrumentation (openai-v2) -------------------------------------
-
-
-@pytest.fixture
-def metric_reader() -> InMemoryMetricReader:
-    return InMemoryMetricReader()
 
 
 @pytest.fixture

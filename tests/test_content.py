@@ -10,7 +10,7 @@ from typing import Any
 import litellm
 import pytest
 from opentelemetry.sdk._logs import LoggerProvider
-from opentelemetry.sdk._logs.export import InMemoryLogExporter, SimpleLogRecordProcessor
+from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
@@ -66,13 +66,8 @@ CONTENT_KEYS = (
 
 
 @pytest.fixture
-def log_exporter() -> InMemoryLogExporter:
-    return InMemoryLogExporter()  # type: ignore[no-untyped-call]
-
-
-@pytest.fixture
 def instrument_with(
-    tracer_provider: TracerProvider, log_exporter: InMemoryLogExporter
+    tracer_provider: TracerProvider, log_exporter: InMemoryLogRecordExporter
 ) -> Iterator[Callable[..., None]]:
     instrumentor = LiteLLMInstrumentor()
     logger_provider = LoggerProvider()
@@ -139,7 +134,7 @@ def test_no_content_anywhere_by_default(
     provider: FakeProvider,
     tracer_provider: TracerProvider,
     span_exporter: InMemorySpanExporter,
-    log_exporter: InMemoryLogExporter,
+    log_exporter: InMemoryLogRecordExporter,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(CAPTURE_CONTENT_ENV, raising=False)
@@ -171,7 +166,7 @@ def test_span_only_records_json_messages_on_the_span(
     provider: FakeProvider,
     instrument_with: Callable[..., None],
     span_exporter: InMemorySpanExporter,
-    log_exporter: InMemoryLogExporter,
+    log_exporter: InMemoryLogRecordExporter,
 ) -> None:
     instrument_with(capture_content="SPAN_ONLY")
     tool_chat(provider)
@@ -189,7 +184,7 @@ def test_event_only_emits_structured_details_and_keeps_the_span_clean(
     provider: FakeProvider,
     instrument_with: Callable[..., None],
     span_exporter: InMemorySpanExporter,
-    log_exporter: InMemoryLogExporter,
+    log_exporter: InMemoryLogRecordExporter,
 ) -> None:
     instrument_with(capture_content="event_only")
     tool_chat(provider)
@@ -223,7 +218,7 @@ def test_span_and_event_from_the_environment(
     provider: FakeProvider,
     instrument_with: Callable[..., None],
     span_exporter: InMemorySpanExporter,
-    log_exporter: InMemoryLogExporter,
+    log_exporter: InMemoryLogRecordExporter,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(CAPTURE_CONTENT_ENV, "true")

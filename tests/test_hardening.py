@@ -20,21 +20,11 @@ from opentelemetry.trace import SpanKind
 
 import fake_provider as fp
 from fake_provider import FakeProvider
-from helpers import API_KEY, USER_MESSAGES, attributes
+from helpers import API_KEY, ENTRY_POINTS, attributes, openai_args
 from litellm_otel import LiteLLMInstrumentor, content, extract
 from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes
 from litellm_otel._litellm.lookups import Lookups
-
-
-def openai_kwargs(provider: FakeProvider, model: str = "openai/gpt-4o-mini", **extra: Any) -> dict[str, Any]:
-    return {
-        "model": model,
-        "messages": USER_MESSAGES,
-        "api_base": provider.openai_base,
-        "api_key": API_KEY,
-        **extra,
-    }
 
 
 class _RaisingExporter(SpanExporter):
@@ -73,12 +63,12 @@ def faulty_otel() -> Iterator[None]:
 
 @pytest.mark.usefixtures("faulty_otel")
 async def test_raising_exporter_and_meter_leave_calls_unchanged(provider: FakeProvider) -> None:
-    response = litellm.completion(**openai_kwargs(provider))
+    response = litellm.completion(**openai_args(provider))
     assert response.usage.prompt_tokens == fp.CHAT_PROMPT_TOKENS
-    stream = await litellm.acompletion(**openai_kwargs(provider, stream=True))
+    stream = await litellm.acompletion(**openai_args(provider, stream=True))
     assert "".join([c.choices[0].delta.content or "" async for c in stream if c.choices]) == fp.RESPONSE_TEXT
     with pytest.raises(litellm.RateLimitError):
-        litellm.completion(**openai_kwargs(provider, "openai/gpt-4o-error-429", max_retries=0))
+        litellm.completion(**openai_args(provider, "openai/gpt-4o-error-429", max_retries=0))
 
 
 def test_non_recording_spans_do_no_extraction_work(
@@ -109,8 +99,8 @@ def test_non_recording_spans_do_no_extraction_work(
     instrumentor = LiteLLMInstrumentor()
     instrumentor.instrument(tracer_provider=tracer_provider, meter_provider=NoOpMeterProvider())
     try:
-        response = litellm.completion(**openai_kwargs(provider))
-        chunks = list(litellm.completion(**openai_kwargs(provider, stream=True)))
+        response = litellm.completion(**openai_args(provider))
+        chunks = list(litellm.completion(**openai_args(provider, stream=True)))
     finally:
         instrumentor.uninstrument()
 
@@ -121,7 +111,7 @@ def test_non_recording_spans_do_no_extraction_work(
     # The spy does count when a span records: the assertion above could fail.
     instrumentor.instrument(tracer_provider=TracerProvider(), meter_provider=NoOpMeterProvider())
     try:
-        litellm.completion(**openai_kwargs(provider))
+        litellm.completion(**openai_args(provider))
     finally:
         instrumentor.uninstrument()
     assert "response_attributes" in calls
@@ -132,7 +122,7 @@ ERROR_MODEL = "error-429"
 
 def _failing_calls(provider: FakeProvider) -> dict[str, Callable[[], Any]]:
     """Every wrapped function, each made to fail with a provider 429."""
-    chat = openai_kwargs(provider, f"openai/gpt-4o-{ERROR_MODEL}", max_retries=0)
+    chat = openai_args(provider, f"openai/gpt-4o-{ERROR_MODEL}", max_retries=0)
     text = {
         "model": f"text-completion-openai/gpt-3.5-turbo-instruct-{ERROR_MODEL}",
         "prompt": "hi",
@@ -206,25 +196,7 @@ def _frames(exc: BaseException) -> list[tuple[str, int, str]]:
     ]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "completion",
-        "acompletion",
-        "completion-stream",
-        "acompletion-stream",
-        "text_completion",
-        "atext_completion",
-        "embedding",
-        "aembedding",
-        "responses",
-        "aresponses",
-        "image_generation",
-        "aimage_generation",
-        "rerank",
-        "arerank",
-    ],
-)
+@pytest.mark.parametrize("name", [*ENTRY_POINTS, "completion-stream", "acompletion-stream"])
 async def test_caller_gets_litellms_exception_with_its_traceback(
     name: str, provider: FakeProvider, tracer_provider: TracerProvider, span_exporter: InMemorySpanExporter
 ) -> None:
@@ -263,7 +235,7 @@ async def test_a_thousand_concurrent_async_calls_keep_their_own_usage(
 
     async def one(n: int) -> None:
         with tracer.start_as_current_span(f"parent-{n}"):
-            kwargs = openai_kwargs(provider, extra_headers={fp.TOKENS_HEADER: f"tokens-{100 + n}"})
+            kwargs = openai_args(provider, extra_headers={fp.TOKENS_HEADER: f"tokens-{100 + n}"})
             if n % 2:
                 stream = await litellm.acompletion(
                     **kwargs, stream=True, stream_options={"include_usage": True}
@@ -290,7 +262,7 @@ def test_sixteen_threads_of_sync_calls_keep_their_own_usage(
                 n = thread * 200 + i
                 with tracer.start_as_current_span(f"parent-{n}"):
                     litellm.completion(
-                        **openai_kwargs(provider, extra_headers={fp.TOKENS_HEADER: f"tokens-{100 + n}"})
+                        **openai_args(provider, extra_headers={fp.TOKENS_HEADER: f"tokens-{100 + n}"})
                     )
         except BaseException as exc:
             errors.append(exc)

@@ -14,7 +14,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import Span
 
 from fake_provider import FakeProvider
-from helpers import API_KEY, USER_MESSAGES, attributes, only_span, telemetry_text
+from helpers import API_KEY, USER_MESSAGES, attributes, only_span, openai_args, telemetry_text
 from litellm_otel import LiteLLMInstrumentor
 from litellm_otel import semconv as sc
 
@@ -22,14 +22,7 @@ METADATA = {"tenant_id": "acme", "user_id": 42, "internal_note": "do-not-copy-77
 
 
 def chat(provider: FakeProvider, **extra: Any) -> Any:
-    return litellm.completion(
-        model="openai/gpt-4o-mini",
-        messages=USER_MESSAGES,
-        api_base=provider.openai_base,
-        api_key=API_KEY,
-        metadata=dict(METADATA),
-        **extra,
-    )
+    return litellm.completion(**openai_args(provider, metadata=dict(METADATA), **extra))
 
 
 def test_allow_listed_metadata_reaches_spans_and_metrics_and_nothing_else(

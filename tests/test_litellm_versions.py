@@ -19,29 +19,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from packaging.version import Version
 
 from fake_provider import FakeProvider
-from helpers import API_KEY, USER_MESSAGES, only_span
+from helpers import API_KEY, ENTRY_POINTS, USER_MESSAGES, only_span
 from litellm_otel import LiteLLMInstrumentor
 from litellm_otel._litellm import targets
 
 LITELLM = Version(importlib.metadata.version("litellm"))
 
-ENTRY_POINTS = [
-    f"litellm.{name}"
-    for name in (
-        "completion",
-        "acompletion",
-        "text_completion",
-        "atext_completion",
-        "embedding",
-        "aembedding",
-        "responses",
-        "aresponses",
-        "image_generation",
-        "aimage_generation",
-        "rerank",
-        "arerank",
-    )
-]
+ENTRY_POINT_TARGETS = [f"litellm.{name}" for name in ENTRY_POINTS]
 # 1.106 moved chat, embeddings and responses behind dispatch functions.
 DISPATCH_IMPLEMENTATIONS = [
     f"litellm.{module}.dispatch._PYTHON_{name}"
@@ -52,17 +36,8 @@ DISPATCH_IMPLEMENTATIONS = [
     )
     for name in names
 ]
-ROUTER_ENDPOINTS = [
-    "completion",
-    "acompletion",
-    "text_completion",
-    "atext_completion",
-    "embedding",
-    "aembedding",
-    "image_generation",
-    "aimage_generation",
-    "arerank",
-]
+# Every entry point but these is a Router endpoint of every generation (1.110 adds aresponses).
+ROUTER_ENDPOINTS = [name for name in ENTRY_POINTS if name not in ("responses", "aresponses", "rerank")]
 FALLBACKS_BRIDGE = "litellm.litellm_core_utils.fallback_utils.run_async_function"
 PRE_CALL = "litellm.litellm_core_utils.litellm_logging.Logging.pre_call"
 
@@ -70,7 +45,7 @@ PRE_CALL = "litellm.litellm_core_utils.litellm_logging.Logging.pre_call"
 def expected_targets(release: Version) -> list[str]:
     """Every attribute litellm-otel must wrap on `release`, in the order it wraps them."""
     expected: list[str] = []
-    for entry_point in ENTRY_POINTS:
+    for entry_point in ENTRY_POINT_TARGETS:
         expected.append(entry_point)
         if release >= Version("1.106"):
             expected += [

@@ -16,15 +16,10 @@ from opentelemetry.trace import SpanKind
 
 import fake_provider as fp
 from fake_provider import FakeProvider
-from helpers import API_KEY, USER_MESSAGES
+from helpers import API_KEY, USER_MESSAGES, anthropic_args
 from litellm_otel import LiteLLMInstrumentor
 from litellm_otel import semconv as sc
 from litellm_otel.metrics import DURATION_BUCKETS, TOKEN_BUCKETS
-
-
-@pytest.fixture
-def metric_reader() -> InMemoryMetricReader:
-    return InMemoryMetricReader()
 
 
 @pytest.fixture
@@ -54,14 +49,7 @@ def by_token_type(reader: InMemoryMetricReader) -> dict[str, HistogramDataPoint]
 
 
 def anthropic_call(provider: FakeProvider, **extra: Any) -> Any:
-    return litellm.completion(
-        model="anthropic/claude-sonnet-4-5",
-        messages=USER_MESSAGES,
-        api_base=provider.base_url,
-        api_key=API_KEY,
-        max_tokens=512,
-        **extra,
-    )
+    return litellm.completion(**anthropic_args(provider, **extra))
 
 
 @pytest.mark.usefixtures("instrumented")

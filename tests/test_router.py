@@ -60,11 +60,6 @@ def router(provider: FakeProvider) -> litellm.Router:
 
 
 @pytest.fixture
-def metric_reader() -> InMemoryMetricReader:
-    return InMemoryMetricReader()
-
-
-@pytest.fixture
 def instrumented(
     router: litellm.Router, tracer_provider: TracerProvider, metric_reader: InMemoryMetricReader
 ) -> Iterator[None]:

@@ -9,7 +9,15 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 import fake_provider as fp
 from fake_provider import FakeProvider
-from helpers import API_KEY, USER_MESSAGES, assert_absent, assert_subset, attributes, only_span
+from helpers import (
+    API_KEY,
+    anthropic_args,
+    assert_absent,
+    assert_subset,
+    attributes,
+    only_span,
+    openai_args,
+)
 from litellm_otel import semconv as sc
 
 pytestmark = pytest.mark.usefixtures("instrument")
@@ -22,17 +30,7 @@ CACHE_AND_REASONING = (
 
 
 def openai_chat_kwargs(provider: FakeProvider, model: str = "openai/fake-gpt") -> dict[str, object]:
-    return {"model": model, "messages": USER_MESSAGES, "api_base": provider.openai_base, "api_key": API_KEY}
-
-
-def anthropic_kwargs(provider: FakeProvider, model: str = "anthropic/claude-sonnet-4-5") -> dict[str, object]:
-    return {
-        "model": model,
-        "messages": USER_MESSAGES,
-        "api_base": provider.base_url,
-        "api_key": API_KEY,
-        "max_tokens": 512,
-    }
+    return openai_args(provider, model)
 
 
 def server(provider: FakeProvider) -> dict[str, object]:
@@ -98,7 +96,7 @@ def test_chat_completion_span_carries_request_and_response_attributes(
 def test_anthropic_input_tokens_include_cache_reads_and_writes(
     provider: FakeProvider, span_exporter: InMemorySpanExporter
 ) -> None:
-    response = litellm.completion(**anthropic_kwargs(provider))
+    response = litellm.completion(**anthropic_args(provider))
 
     attrs = attributes(only_span(span_exporter))
     assert_subset(
@@ -143,7 +141,7 @@ async def test_acompletion_yields_one_span(
     provider: FakeProvider, span_exporter: InMemorySpanExporter
 ) -> None:
     # litellm.acompletion runs litellm.main.completion in an executor; only one span may result.
-    response = await litellm.acompletion(**anthropic_kwargs(provider))
+    response = await litellm.acompletion(**anthropic_args(provider))
 
     span = only_span(span_exporter)
     assert span.name == "chat anthropic/claude-sonnet-4-5"
@@ -363,7 +361,7 @@ async def test_provider_error_is_recorded_and_reraised(
 
 def test_anthropic_error_is_recorded(provider: FakeProvider, span_exporter: InMemorySpanExporter) -> None:
     with pytest.raises(litellm.RateLimitError):
-        litellm.completion(**anthropic_kwargs(provider, "anthropic/claude-error-429"), max_retries=0)
+        litellm.completion(**anthropic_args(provider, "anthropic/claude-error-429"), max_retries=0)
 
     attrs = attributes(only_span(span_exporter))
     assert_subset(

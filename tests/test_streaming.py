@@ -14,7 +14,16 @@ from opentelemetry.trace import StatusCode
 
 import fake_provider as fp
 from fake_provider import FakeProvider
-from helpers import API_KEY, USER_MESSAGES, assert_absent, assert_subset, attributes, only_span
+from helpers import (
+    API_KEY,
+    USER_MESSAGES,
+    anthropic_args,
+    assert_absent,
+    assert_subset,
+    attributes,
+    only_span,
+    openai_args,
+)
 from litellm_otel import LiteLLMInstrumentor
 from litellm_otel import semconv as sc
 
@@ -38,26 +47,11 @@ OPENAI_STREAM_USAGE = {
 
 
 def openai_stream(provider: FakeProvider, model: str = "openai/gpt-4o-mini", **extra: Any) -> dict[str, Any]:
-    return {
-        "model": model,
-        "messages": USER_MESSAGES,
-        "api_base": provider.openai_base,
-        "api_key": API_KEY,
-        "stream": True,
-        **extra,
-    }
+    return openai_args(provider, model, stream=True, **extra)
 
 
 def anthropic_stream(provider: FakeProvider, **extra: Any) -> dict[str, Any]:
-    return {
-        "model": "anthropic/claude-sonnet-4-5",
-        "messages": USER_MESSAGES,
-        "api_base": provider.base_url,
-        "api_key": API_KEY,
-        "max_tokens": 512,
-        "stream": True,
-        **extra,
-    }
+    return anthropic_args(provider, stream=True, **extra)
 
 
 def chunk_view(chunk: Any) -> tuple[Any, ...]:
