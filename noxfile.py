@@ -58,9 +58,10 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """The quickstart: a few LiteLLM calls against a local fake provider, spans to the console."""
+    """The quickstart: a few LiteLLM calls against a local fake provider, their spans as a tree
+    (`nox -s demo -- --json` for the console exporter's JSON)."""
     session.install("-e", ".[instruments]", "opentelemetry-sdk")
-    session.run("python", "examples/quickstart.py", env=OFFLINE_ENV)
+    session.run("python", "examples/quickstart.py", *session.posargs, env=OFFLINE_ENV)
 
 
 @nox.session
