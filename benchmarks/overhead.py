@@ -20,7 +20,7 @@ Modes:
 * ``profile``: cProfile over instrumented mock completions and streams.
 
 Scenarios: the LiteLLM ``mock_response=`` path (no HTTP), real HTTP against
-`examples/fake_provider.py`, and "isolated" ones where `litellm.completion` is replaced (while
+`examples/fake_provider/`, and "isolated" ones where `litellm.completion` is replaced (while
 the instrumentor wraps it) by a function returning pre-built LiteLLM objects, so LiteLLM's own
 milliseconds do not bury the microseconds being measured.
 """

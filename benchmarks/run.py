@@ -606,7 +606,7 @@ def print_report(measured: Measured, order: list[str]) -> None:
             "(order alternating; instrument()/uninstrument() between them, one untimed call after each "
             "switch); added = instrumented - bare per call, median [first, third quartile] over rounds, "
             "in microseconds; wall = perf_counter, CPU = process_time (all threads). mock = "
-            "mock_response=, no HTTP; http = real HTTP to examples/fake_provider.py; isolated = "
+            "mock_response=, no HTTP; http = real HTTP to examples/fake_provider/; isolated = "
             "litellm.completion replaced by a stub returning pre-built LiteLLM objects, so the bare call "
             "costs ~0 and only the instrumentation is timed. spans = spans per instrumented call."
         )

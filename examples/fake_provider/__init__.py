@@ -1,0 +1,168 @@
+"""A fake LLM provider HTTP server for tests and offline demos.
+
+Stdlib only. LiteLLM talks to it over real HTTP (httpx or aiohttp), so the whole
+client stack -- request building, SSE parsing, usage extraction, error mapping --
+runs exactly as it would against the real provider.
+
+Usage::
+
+    with FakeProvider() as provider:
+        litellm.completion(model="openai/fake-gpt", api_base=provider.openai_base,
+                           api_key="sk-test", messages=[{"role": "user", "content": "hi"}])
+        assert provider.requests[-1].path == "/v1/chat/completions"
+
+    python examples/fake_provider 8099   # serve on 127.0.0.1:8099 until Ctrl-C
+
+``api_base`` to pass to LiteLLM, per provider prefix:
+
+* ``openai/``, ``text-completion-openai/``  -> ``provider.openai_base`` (``.../v1``);
+  LiteLLM (the OpenAI SDK) appends ``/chat/completions``, ``/completions``,
+  ``/embeddings``, ``/responses`` and ``/images/generations``.
+* ``anthropic/`` -> ``provider.base_url`` (no ``/v1``); LiteLLM appends
+  ``/v1/messages`` itself, so passing ``openai_base`` would hit ``/v1/v1/messages``.
+* rerank: ``cohere/`` with ``api_base=provider.base_url + "/v1/rerank"`` (a base that
+  ends in ``/v1/rerank`` selects LiteLLM's Cohere v1 client and is used verbatim; a bare
+  ``base_url`` selects the v2 client, which posts to ``/v2/rerank`` -- also served), or
+  ``hosted_vllm/`` with ``api_base=provider.openai_base`` (LiteLLM appends ``/rerank``).
+
+Endpoints (POST): ``/v1/chat/completions``, ``/v1/completions``, ``/v1/embeddings``,
+``/v1/responses``, ``/v1/messages``, ``/v1/images/generations``, ``/v1/rerank`` (and
+``/v2/rerank``). ``"stream": true`` is honoured by chat/completions, completions,
+responses and messages. Streams use chunked transfer-encoding; other responses carry
+Content-Length and keep the connection alive.
+
+The returned ``model`` is always the request model + ``MODEL_SUFFIX`` ("-2026-01-01"), so
+tests can tell the request model from the response model.
+
+Scenarios, selected by a (case-sensitive) substring of the request body's ``model``:
+
+* ``error-429`` / ``error-500`` / ``error-401`` / ``error-400``: that HTTP status with an
+  OpenAI-style JSON error body (Anthropic-style on ``/v1/messages``). Error responses
+  carry ``x-should-retry: false`` so the OpenAI SDK does not retry them: one call -> one
+  recorded request, and no back-off sleeps.
+* ``midstream-error`` (streaming only): two content deltas are sent, then the connection
+  is closed without terminating the chunked body, so the client raises mid-stream.
+* ``slow``: sleep ``SLOW_SECONDS`` (0.2 s) before answering.
+* ``no-usage``: chat/completions omits ``usage`` (non-streaming) and never sends the
+  usage chunk (streaming).
+* ``zero-cache``: cached-token counts are reported as a real ``0`` (chat
+  ``prompt_tokens_details.cached_tokens``, responses ``input_tokens_details.cached_tokens``,
+  Anthropic ``cache_read_input_tokens`` and ``cache_creation_input_tokens``).
+
+Usage variation: a ``tokens-<N>`` marker replaces the prompt / base input token count
+with N. It is read from the body's ``user``, ``safety_identifier`` or
+``metadata.user_id`` (LiteLLM's ``anthropic/`` sends ``user`` as ``metadata.user_id``),
+or from an ``x-fake-tokens: tokens-<N>`` request header (``TOKENS_HEADER``; pass it via
+``extra_headers``). Note LiteLLM's ``openai/`` provider silently drops ``user`` for model
+names outside OpenAI's catalog (e.g. ``openai/fake-gpt``): use ``safety_identifier`` or the
+header there. The override applies to chat ``prompt_tokens``, completions ``prompt_tokens``,
+responses ``input_tokens`` and Anthropic ``input_tokens``; totals are adjusted.
+
+Usage numbers are the module constants below (``CHAT_*``, ``TEXT_*``, ``EMBEDDING_*``,
+``RESPONSES_*``, ``ANTHROPIC_*``, ``RERANK_*``, ``IMAGE_*``) and the convenience dicts
+``OPENAI_USAGE``, ``TEXT_COMPLETION_USAGE``, ``EMBEDDING_USAGE``, ``RESPONSES_USAGE``,
+``ANTHROPIC_USAGE`` (the exact non-streaming wire ``usage`` objects; treat them as
+read-only). ``RecordedRequest.headers`` keys are lower-cased. ``reset()`` clears
+``requests`` only; ids keep counting up.
+
+LiteLLM (1.106) behaviour worth knowing when driving this server:
+
+* ``litellm.responses(stream=True)`` for a model missing from LiteLLM's cost map sends a
+  *non-streaming* request and fakes the stream client-side; ``litellm.register_model`` the
+  fake model name (``{"litellm_provider": "openai", "mode": "responses"}``) to get a real
+  stream (needed for ``midstream-error`` on ``/v1/responses``).
+* Anthropic: LiteLLM's ``prompt_tokens`` = input + cache_read + cache_creation
+  (34 + 1000 + 200 = 1234), and ``reasoning_tokens`` is LiteLLM's own estimate from the
+  thinking text (Anthropic reports none).
+* ``midstream-error`` surfaces as ``litellm.MidStreamFallbackError`` for chat (both
+  providers), but as a raw ``httpx.RemoteProtocolError`` from ``litellm.responses``.
+
+Layout: ``wire`` (the numbers and payloads), ``scenarios`` (what selects a response), ``base``
+(HTTP plumbing), one module of routes per API (``openai``, ``anthropic``, ``rerank``) and
+``server`` (routing and ``FakeProvider``). A new provider's wire format is a new routes module
+mixed into ``server._Handler``.
+"""
+
+from .base import RecordedRequest
+from .server import FakeProvider
+from .wire import (
+    ANTHROPIC_CACHE_CREATION_INPUT_TOKENS,
+    ANTHROPIC_CACHE_READ_INPUT_TOKENS,
+    ANTHROPIC_INPUT_TOKENS,
+    ANTHROPIC_OUTPUT_TOKENS,
+    ANTHROPIC_STREAM_START_OUTPUT_TOKENS,
+    ANTHROPIC_USAGE,
+    CHAT_CACHED_TOKENS,
+    CHAT_COMPLETION_TOKENS,
+    CHAT_PROMPT_TOKENS,
+    CHAT_REASONING_TOKENS,
+    CHAT_TOTAL_TOKENS,
+    EMBEDDING_DEFAULT_DIMENSIONS,
+    EMBEDDING_PROMPT_TOKENS,
+    EMBEDDING_USAGE,
+    IMAGE_INPUT_TOKENS,
+    IMAGE_OUTPUT_TOKENS,
+    MODEL_SUFFIX,
+    OPENAI_USAGE,
+    RERANK_INPUT_TOKENS,
+    RESPONSE_TEXT,
+    RESPONSES_CACHED_TOKENS,
+    RESPONSES_INPUT_TOKENS,
+    RESPONSES_OUTPUT_TOKENS,
+    RESPONSES_REASONING_TOKENS,
+    RESPONSES_TOTAL_TOKENS,
+    RESPONSES_USAGE,
+    SLOW_SECONDS,
+    STREAM_TEXT_PIECES,
+    TEXT_COMPLETION_TOKENS,
+    TEXT_COMPLETION_USAGE,
+    TEXT_PROMPT_TOKENS,
+    TEXT_TOTAL_TOKENS,
+    THINKING_SIGNATURE,
+    THINKING_TEXT,
+    TOKENS_HEADER,
+    TOOL_ARGUMENTS,
+    TOOL_CALL_ID,
+)
+
+__all__ = [
+    "ANTHROPIC_CACHE_CREATION_INPUT_TOKENS",
+    "ANTHROPIC_CACHE_READ_INPUT_TOKENS",
+    "ANTHROPIC_INPUT_TOKENS",
+    "ANTHROPIC_OUTPUT_TOKENS",
+    "ANTHROPIC_STREAM_START_OUTPUT_TOKENS",
+    "ANTHROPIC_USAGE",
+    "CHAT_CACHED_TOKENS",
+    "CHAT_COMPLETION_TOKENS",
+    "CHAT_PROMPT_TOKENS",
+    "CHAT_REASONING_TOKENS",
+    "CHAT_TOTAL_TOKENS",
+    "EMBEDDING_DEFAULT_DIMENSIONS",
+    "EMBEDDING_PROMPT_TOKENS",
+    "EMBEDDING_USAGE",
+    "IMAGE_INPUT_TOKENS",
+    "IMAGE_OUTPUT_TOKENS",
+    "MODEL_SUFFIX",
+    "OPENAI_USAGE",
+    "RERANK_INPUT_TOKENS",
+    "RESPONSES_CACHED_TOKENS",
+    "RESPONSES_INPUT_TOKENS",
+    "RESPONSES_OUTPUT_TOKENS",
+    "RESPONSES_REASONING_TOKENS",
+    "RESPONSES_TOTAL_TOKENS",
+    "RESPONSES_USAGE",
+    "RESPONSE_TEXT",
+    "SLOW_SECONDS",
+    "STREAM_TEXT_PIECES",
+    "TEXT_COMPLETION_TOKENS",
+    "TEXT_COMPLETION_USAGE",
+    "TEXT_PROMPT_TOKENS",
+    "TEXT_TOTAL_TOKENS",
+    "THINKING_SIGNATURE",
+    "THINKING_TEXT",
+    "TOKENS_HEADER",
+    "TOOL_ARGUMENTS",
+    "TOOL_CALL_ID",
+    "FakeProvider",
+    "RecordedRequest",
+]

@@ -1,0 +1,211 @@
+"""The server: routes by path, answers a scenario's error or slowness, and the `FakeProvider`
+that runs it on a background thread."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from http.server import ThreadingHTTPServer
+from types import FrameType, TracebackType
+from typing import Any, cast
+
+from .anthropic import AnthropicRoutes
+from .base import RecordedRequest
+from .openai import OpenAIRoutes
+from .rerank import RerankRoutes
+from .scenarios import _Scenario, _scenario
+from .wire import SLOW_SECONDS, JSONObject
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], provider: FakeProvider) -> None:
+        self.provider = provider
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
+        # Clients dropping idle keep-alive connections (or streams) is normal, not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class _Handler(OpenAIRoutes, AnthropicRoutes, RerankRoutes):
+    # -- connection tracking so stop() can close idle keep-alive connections
+    def setup(self) -> None:
+        super().setup()
+        self._provider._track(self.connection, add=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self._provider._track(self.connection, add=False)
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self._provider.log_requests:
+            sys.stderr.write(f"[fake-provider] {self.address_string()} {format % args}\n")
+
+    def do_GET(self) -> None:
+        self._record({})
+        self._send_error(404, f"Unknown path {self.path}", anthropic=False)
+
+    def do_POST(self) -> None:
+        raw = self._read_body()
+        body: JSONObject = {}
+        if raw:
+            try:
+                parsed: object = json.loads(raw)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, dict):
+                body = cast(JSONObject, parsed)
+        headers = self._record(body)
+
+        path = self.path.split("?", 1)[0].rstrip("/")
+        route = self._routes().get(path)
+        if route is None:
+            self._send_error(404, f"Unknown path {self.path}", anthropic=False)
+            return
+        sc = _scenario(body, headers)
+        if sc.slow:
+            time.sleep(SLOW_SECONDS)
+        if sc.error_status is not None:
+            message = f"Simulated error for model {sc.model}"
+            if sc.error_status == 401:
+                # OpenAI's real wording; LiteLLM maps a 401 whose body says "invalid_request_error"
+                # to BadRequestError unless the message contains this phrase.
+                message = f"Incorrect API key provided: sk-****. {message}"
+            self._send_error(sc.error_status, message, anthropic=path == "/v1/messages")
+            return
+        try:
+            route(body, sc)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _routes(self) -> dict[str, Callable[[JSONObject, _Scenario], None]]:
+        return {
+            "/v1/chat/completions": self._chat,
+            "/v1/completions": self._completions,
+            "/v1/embeddings": self._embeddings,
+            "/v1/responses": self._responses,
+            "/v1/messages": self._messages,
+            "/v1/images/generations": self._images,
+            "/v1/rerank": self._rerank,
+            "/v2/rerank": self._rerank,
+        }
+
+
+# --------------------------------------------------------------------------- provider
+
+
+class FakeProvider:
+    """A fake OpenAI/Anthropic-compatible server on a background daemon thread."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._host = host
+        self._port = port
+        self.requests: list[RecordedRequest] = []
+        self.log_requests = False  # print one line per request to stderr (the __main__ demo sets it)
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._connections: set[socket.socket] = set()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> FakeProvider:
+        if self._server is not None:
+            return self
+        server = _Server((self._host, self._port), self)
+        self._server = server
+        self._port = server.server_address[1]
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-provider", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        server.shutdown()
+        with self._lock:
+            connections = list(self._connections)
+        for conn in connections:  # unblock handler threads idling on keep-alive connections
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FakeProvider:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """``http://HOST:PORT`` -- the api_base for LiteLLM's ``anthropic/`` provider."""
+        return f"http://{self._host}:{self._port}"
+
+    @property
+    def openai_base(self) -> str:
+        """``base_url + "/v1"`` -- the api_base for ``openai/`` and ``text-completion-openai/``."""
+        return self.base_url + "/v1"
+
+    def reset(self) -> None:
+        """Forget all recorded requests."""
+        with self._lock:
+            self.requests.clear()
+
+    # -- internal, used by the handler
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def _next_id(self) -> int:
+        with self._lock:
+            return next(self._ids)
+
+    def _track(self, conn: socket.socket, *, add: bool) -> None:
+        with self._lock:
+            if add:
+                self._connections.add(conn)
+            else:
+                self._connections.discard(conn)
+
+
+def main(argv: list[str]) -> int:
+    """Serve on the port given as ``argv[1]`` (default 0 = any free port) until Ctrl-C / SIGTERM."""
+    port = int(argv[1]) if len(argv) > 1 else 0
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    provider = FakeProvider(port=port)
+    provider.log_requests = True
+    with provider:
+        print(provider.base_url, flush=True)
+        while not stop.wait(0.5):
+            pass
+    return 0

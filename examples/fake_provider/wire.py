@@ -1,0 +1,157 @@
+"""What the fake provider answers with: the token counts, texts and usage payloads of every API,
+and the small encoders (SSE events, text pieces, embedding vectors) the routes share."""
+
+from __future__ import annotations
+
+import json
+from typing import Final, TypeAlias, cast
+
+JSONObject: TypeAlias = dict[str, object]
+
+
+MODEL_SUFFIX: Final = "-2026-01-01"
+RESPONSE_TEXT: Final = "Hello from fake provider"
+STREAM_TEXT_PIECES: Final = 5
+THINKING_TEXT: Final = "Let me think about this carefully step by step."
+THINKING_SIGNATURE: Final = "sig"
+TOOL_CALL_ID: Final = "call_fake_1"
+TOOL_ARGUMENTS: Final = '{"city": "Paris"}'
+SLOW_SECONDS: Final = 0.2
+TOKENS_HEADER: Final = "x-fake-tokens"  # request header alternative to user="tokens-<N>"
+
+# /v1/chat/completions
+CHAT_PROMPT_TOKENS: Final = 1200
+CHAT_COMPLETION_TOKENS: Final = 300
+CHAT_TOTAL_TOKENS: Final = 1500
+CHAT_CACHED_TOKENS: Final = 1000
+CHAT_REASONING_TOKENS: Final = 120
+
+# /v1/completions
+TEXT_PROMPT_TOKENS: Final = 11
+TEXT_COMPLETION_TOKENS: Final = 7
+TEXT_TOTAL_TOKENS: Final = 18
+
+# /v1/embeddings
+EMBEDDING_PROMPT_TOKENS: Final = 9
+EMBEDDING_DEFAULT_DIMENSIONS: Final = 8
+
+# /v1/responses
+RESPONSES_INPUT_TOKENS: Final = 900
+RESPONSES_CACHED_TOKENS: Final = 600
+RESPONSES_OUTPUT_TOKENS: Final = 210
+RESPONSES_REASONING_TOKENS: Final = 80
+RESPONSES_TOTAL_TOKENS: Final = 1110
+
+# /v1/messages
+ANTHROPIC_INPUT_TOKENS: Final = 34
+ANTHROPIC_CACHE_READ_INPUT_TOKENS: Final = 1000
+ANTHROPIC_CACHE_CREATION_INPUT_TOKENS: Final = 200
+ANTHROPIC_OUTPUT_TOKENS: Final = 300
+ANTHROPIC_STREAM_START_OUTPUT_TOKENS: Final = 1  # output_tokens in the message_start event
+
+# /v1/rerank and /v1/images/generations
+RERANK_INPUT_TOKENS: Final = 25
+IMAGE_INPUT_TOKENS: Final = 50
+IMAGE_OUTPUT_TOKENS: Final = 200
+
+_FAKE_IMAGE_URL: Final = "https://example.invalid/fake-image.png"
+# A 1x1 transparent PNG, for response_format="b64_json".
+_FAKE_PNG_B64: Final = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def _chat_usage(prompt_tokens: int = CHAT_PROMPT_TOKENS, *, zero_cache: bool = False) -> JSONObject:
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": CHAT_COMPLETION_TOKENS,
+        "total_tokens": prompt_tokens + CHAT_COMPLETION_TOKENS,
+        "prompt_tokens_details": {"cached_tokens": 0 if zero_cache else CHAT_CACHED_TOKENS},
+        "completion_tokens_details": {"reasoning_tokens": CHAT_REASONING_TOKENS},
+    }
+
+
+def _text_usage(prompt_tokens: int = TEXT_PROMPT_TOKENS) -> JSONObject:
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": TEXT_COMPLETION_TOKENS,
+        "total_tokens": prompt_tokens + TEXT_COMPLETION_TOKENS,
+    }
+
+
+def _embedding_usage() -> JSONObject:
+    return {"prompt_tokens": EMBEDDING_PROMPT_TOKENS, "total_tokens": EMBEDDING_PROMPT_TOKENS}
+
+
+def _responses_usage(input_tokens: int = RESPONSES_INPUT_TOKENS, *, zero_cache: bool = False) -> JSONObject:
+    return {
+        "input_tokens": input_tokens,
+        "input_tokens_details": {"cached_tokens": 0 if zero_cache else RESPONSES_CACHED_TOKENS},
+        "output_tokens": RESPONSES_OUTPUT_TOKENS,
+        "output_tokens_details": {"reasoning_tokens": RESPONSES_REASONING_TOKENS},
+        "total_tokens": input_tokens + RESPONSES_OUTPUT_TOKENS,
+    }
+
+
+def _anthropic_usage(
+    input_tokens: int = ANTHROPIC_INPUT_TOKENS,
+    output_tokens: int = ANTHROPIC_OUTPUT_TOKENS,
+    *,
+    zero_cache: bool = False,
+) -> JSONObject:
+    return {
+        "input_tokens": input_tokens,
+        "cache_read_input_tokens": 0 if zero_cache else ANTHROPIC_CACHE_READ_INPUT_TOKENS,
+        "cache_creation_input_tokens": 0 if zero_cache else ANTHROPIC_CACHE_CREATION_INPUT_TOKENS,
+        "output_tokens": output_tokens,
+    }
+
+
+OPENAI_USAGE: Final = _chat_usage()
+TEXT_COMPLETION_USAGE: Final = _text_usage()
+EMBEDDING_USAGE: Final = _embedding_usage()
+RESPONSES_USAGE: Final = _responses_usage()
+ANTHROPIC_USAGE: Final = _anthropic_usage()
+
+
+def _get_dict(obj: object, key: str) -> JSONObject:
+    if isinstance(obj, dict):
+        value = obj.get(key)
+        if isinstance(value, dict):
+            return cast(JSONObject, value)
+    return {}
+
+
+def _first_tool_name(tools: object) -> str | None:
+    """Name of the first tool, in chat ({function: {name}}), Responses or Anthropic form."""
+    if not isinstance(tools, list) or not tools:
+        return None
+    first: object = tools[0]
+    if not isinstance(first, dict):
+        return "tool"
+    name = _get_dict(first, "function").get("name") or first.get("name")
+    return name if isinstance(name, str) else "tool"
+
+
+def _split(text: str, pieces: int) -> list[str]:
+    """Split ``text`` into ``pieces`` non-empty, roughly equal parts."""
+    size = -(-len(text) // pieces)
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def _sse(payload: JSONObject, event: str | None = None) -> bytes:
+    data = json.dumps(payload, separators=(",", ":"))
+    prefix = f"event: {event}\n" if event else ""
+    return f"{prefix}data: {data}\n\n".encode()
+
+
+def _embedding_inputs(raw: object) -> int:
+    if isinstance(raw, list):
+        if raw and all(isinstance(x, int) for x in raw):
+            return 1  # a single pre-tokenised input
+        return max(len(raw), 1)
+    return 1
+
+
+def _vector(index: int, dims: int) -> list[float]:
+    return [round(((index + 1) * 0.01 + (j + 1) * 0.1) % 1.0, 6) for j in range(dims)]
