@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import litellm
 import pytest
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import HistogramDataPoint, InMemoryMetricReader
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Span
 
+import fake_provider as fp
 from fake_provider import FakeProvider
 from helpers import API_KEY, USER_MESSAGES, attributes, only_span, openai_args, telemetry_text
 from litellm_otel import LiteLLMInstrumentor
@@ -95,6 +96,37 @@ def test_hooks_see_the_span_the_call_and_the_result(
     attrs = attributes(only_span(span_exporter))
     assert attrs["app.request_seen"] is True
     assert attrs["app.response_id"] == response.id
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["call", "stream"])
+def test_response_hook_reads_and_overrides_our_attributes(
+    provider: FakeProvider, tracer_provider: TracerProvider, span_exporter: InMemorySpanExporter, stream: bool
+) -> None:
+    read: dict[str, Any] = {}
+
+    def response_hook(span: Span, kwargs: Mapping[str, Any], result: Any) -> None:
+        readable = cast(ReadableSpan, span)
+        read.update(readable.attributes or {})
+        span.set_attribute(sc.GEN_AI_USAGE_COST, 0.0)  # e.g. a negotiated price list
+
+    instrumentor = LiteLLMInstrumentor()
+    instrumentor.instrument(tracer_provider=tracer_provider, response_hook=response_hook)
+    try:
+        extra: dict[str, Any] = {"stream": True, "stream_options": {"include_usage": True}} if stream else {}
+        result = chat(provider, **extra)
+        if stream:
+            for _ in result:
+                pass
+    finally:
+        instrumentor.uninstrument()
+
+    # The hook ran after our attributes were set and before the span ended...
+    assert read[sc.GEN_AI_USAGE_INPUT_TOKENS] == fp.CHAT_PROMPT_TOKENS
+    assert read[sc.GEN_AI_USAGE_COST] > 0
+    # ... and what it set is what was exported.
+    attrs = attributes(only_span(span_exporter))
+    assert attrs[sc.GEN_AI_USAGE_COST] == 0.0
+    assert attrs[sc.GEN_AI_USAGE_INPUT_TOKENS] == fp.CHAT_PROMPT_TOKENS
 
 
 def test_raising_hooks_never_break_the_call(

@@ -149,22 +149,29 @@ class Traced:
             except Exception:
                 _logger.debug("litellm-otel: could not watch the stream", exc_info=True)
         attributes = self._collect(self._result_attributes, result)
-        self._response_hook(result)
-        self._close(attributes, None)
+        self._close(attributes, None, hooked=self._response_hook(result, attributes))
         return result
 
     def finish_stream(self, stream: object, state: StreamState, *, completed: bool) -> None:
         attributes = self._collect(self._stream_attributes, stream, state, completed)
-        self._response_hook(stream)
-        self._close(attributes, None, state)
+        self._close(attributes, None, state, hooked=self._response_hook(stream, attributes))
 
-    def _response_hook(self, result: object) -> None:
+    def _response_hook(self, result: object, attributes: extract.Attributes | None) -> bool:
+        """Runs the response hook with our attributes already on the span, so that it can read
+        and override them; True when it ran (the attributes are then set)."""
         hook = self._telemetry.response_hook
-        if hook is not None and self.captures_content and self.span.is_recording():
-            try:
-                hook(self.span, self._params, result)
-            except Exception:
-                _logger.debug("litellm-otel: the response hook raised", exc_info=True)
+        if hook is None or not self.captures_content or not self.span.is_recording():
+            return False
+        try:
+            if attributes:
+                self.span.set_attributes(attributes)
+        except Exception:
+            _logger.debug("litellm-otel: could not fill in the span", exc_info=True)
+        try:
+            hook(self.span, self._params, result)
+        except Exception:
+            _logger.debug("litellm-otel: the response hook raised", exc_info=True)
+        return True
 
     def fail_stream(self, state: StreamState, exc: BaseException) -> None:
         self._close(self._collect(self._stream_attributes, None, state, False), exc, state)
@@ -187,6 +194,8 @@ class Traced:
         attributes: extract.Attributes | None,
         exc: BaseException | None,
         stream: StreamState | None = None,
+        *,
+        hooked: bool = False,  # the response hook ran: the attributes are on the span already
     ) -> None:
         """The one place a span ends; metrics are recorded after it."""
         duration = time.perf_counter() - self._started
@@ -196,7 +205,7 @@ class Traced:
                 error = extract.error_attributes(exc)
                 error_type = str(error[sc.ERROR_TYPE])
             if self.span.is_recording():
-                if attributes:
+                if attributes and not hooked:
                     self.span.set_attributes(attributes)
                 if exc is not None:
                     self._record_error(exc, error)
