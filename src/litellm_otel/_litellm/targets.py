@@ -101,16 +101,8 @@ ENTRY_POINTS: Final = (
 # before instrument() are traced too). Router.rerank has never been one (1.79 … 1.110); the
 # Routers up to 1.109 bind responses/aresponses per instance from litellm.aresponses, so their
 # attempts are traced without a router span.
-_ROUTER_ENDPOINTS: Final = (
-    ("completion", sc.OP_CHAT),
-    ("acompletion", sc.OP_CHAT),
-    ("text_completion", sc.OP_TEXT_COMPLETION),
-    ("atext_completion", sc.OP_TEXT_COMPLETION),
-    ("embedding", sc.OP_EMBEDDINGS),
-    ("aembedding", sc.OP_EMBEDDINGS),
-    ("image_generation", sc.OP_GENERATE_CONTENT),
-    ("aimage_generation", sc.OP_GENERATE_CONTENT),
-    ("arerank", sc.OP_RERANK),
+_ROUTER_ENDPOINTS: Final = tuple(
+    (name, op) for name, op in ENTRY_POINTS if name not in ("responses", "aresponses", "rerank")
 )
 
 
