@@ -41,6 +41,7 @@ CURRENT_CALL: Final = context.create_key("litellm_otel.call")
 CURRENT_ROUTER: Final = context.create_key("litellm_otel.router_call")
 
 _MAX_MESSAGE: Final = 1024
+_NO_RESULT: Final = object()  # `_close` of a call that failed: no response for the hook
 _CONTENT_KEYS: Final = frozenset(
     (
         sc.GEN_AI_INPUT_MESSAGES,
@@ -149,29 +150,20 @@ class Traced:
             except Exception:
                 _logger.debug("litellm-otel: could not watch the stream", exc_info=True)
         attributes = self._collect(self._result_attributes, result)
-        self._close(attributes, None, hooked=self._response_hook(result, attributes))
+        self._close(attributes, None, result=result)
         return result
 
     def finish_stream(self, stream: object, state: StreamState, *, completed: bool) -> None:
         attributes = self._collect(self._stream_attributes, stream, state, completed)
-        self._close(attributes, None, state, hooked=self._response_hook(stream, attributes))
+        self._close(attributes, None, state, result=stream)
 
-    def _response_hook(self, result: object, attributes: extract.Attributes | None) -> bool:
-        """Runs the response hook with our attributes already on the span, so that it can read
-        and override them; True when it ran (the attributes are then set)."""
+    def _response_hook(self, result: object) -> None:
         hook = self._telemetry.response_hook
-        if hook is None or not self.captures_content or not self.span.is_recording():
-            return False
-        try:
-            if attributes:
-                self.span.set_attributes(attributes)
-        except Exception:
-            _logger.debug("litellm-otel: could not fill in the span", exc_info=True)
-        try:
-            hook(self.span, self._params, result)
-        except Exception:
-            _logger.debug("litellm-otel: the response hook raised", exc_info=True)
-        return True
+        if hook is not None and self.captures_content:
+            try:
+                hook(self.span, self._params, result)
+            except Exception:
+                _logger.debug("litellm-otel: the response hook raised", exc_info=True)
 
     def fail_stream(self, state: StreamState, exc: BaseException) -> None:
         self._close(self._collect(self._stream_attributes, None, state, False), exc, state)
@@ -195,9 +187,10 @@ class Traced:
         exc: BaseException | None,
         stream: StreamState | None = None,
         *,
-        hooked: bool = False,  # the response hook ran: the attributes are on the span already
+        result: object = _NO_RESULT,
     ) -> None:
-        """The one place a span ends; metrics are recorded after it."""
+        """The one place a span ends: our attributes, then the error or (on success) the response
+        hook, which can read and override them; metrics are recorded after the end."""
         duration = time.perf_counter() - self._started
         error_type = None
         try:
@@ -205,10 +198,12 @@ class Traced:
                 error = extract.error_attributes(exc)
                 error_type = str(error[sc.ERROR_TYPE])
             if self.span.is_recording():
-                if attributes and not hooked:
+                if attributes:
                     self.span.set_attributes(attributes)
                 if exc is not None:
                     self._record_error(exc, error)
+                elif result is not _NO_RESULT:
+                    self._response_hook(result)
         except Exception:
             _logger.debug("litellm-otel: could not fill in the span", exc_info=True)
         self.ended = True

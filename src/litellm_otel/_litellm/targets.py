@@ -74,7 +74,6 @@ class Missing:
 class Plan:
     targets: tuple[Target, ...]
     missing: tuple[Missing, ...]
-    router_generation: str | None  # which Router shape was found, None when none was
     litellm_version: str
 
 
@@ -196,7 +195,7 @@ def find(litellm: ModuleType) -> Plan:
         targets.append(Target(logging_class, "pre_call", Role.PRE_CALL))
     else:
         missing.append(Missing(f"{_LOGGING_MODULE}.Logging.pre_call", Role.PRE_CALL))
-    return Plan(tuple(targets), tuple(missing), generation.name if generation else None, installed_version())
+    return Plan(tuple(targets), tuple(missing), installed_version())
 
 
 def installed_version() -> str:
