@@ -22,6 +22,8 @@ from .openai import OpenAIRoutes
 from .rerank import RerankRoutes
 from .scenarios import _Scenario, _scenario
 from .wire import SLOW_SECONDS, JSONObject
+from .wires import WIRES
+from .wires.truth import Serve
 
 
 class _Server(ThreadingHTTPServer):
@@ -71,7 +73,9 @@ class _Handler(OpenAIRoutes, AnthropicRoutes, RerankRoutes):
         headers = self._record(body)
 
         path = self.path.split("?", 1)[0].rstrip("/")
-        route = self._routes().get(path)
+        prefix, _, rest = path[1:].partition("/")
+        wire = WIRES.get(prefix)
+        route = self._routes().get(path) if wire is None else self._wire_route(wire.serve, "/" + rest)
         if route is None:
             self._send_error(404, f"Unknown path {self.path}", anthropic=False)
             return
@@ -90,6 +94,9 @@ class _Handler(OpenAIRoutes, AnthropicRoutes, RerankRoutes):
             route(body, sc)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def _wire_route(self, serve: Serve, path: str) -> Callable[[JSONObject, _Scenario], None]:
+        return lambda body, sc: serve(self, path, body, sc)
 
     def _routes(self) -> dict[str, Callable[[JSONObject, _Scenario], None]]:
         return {
@@ -164,6 +171,12 @@ class FakeProvider:
     def base_url(self) -> str:
         """``http://HOST:PORT`` -- the api_base for LiteLLM's ``anthropic/`` provider."""
         return f"http://{self._host}:{self._port}"
+
+    def base_for(self, wire: str) -> str:
+        """``base_url + "/<wire>"`` -- where the provider wire format ``wire`` (see ``wires``) is served."""
+        if wire not in WIRES:
+            raise KeyError(f"no fake wire format named {wire!r}; known: {sorted(WIRES)}")
+        return f"{self.base_url}/{wire}"
 
     @property
     def openai_base(self) -> str:

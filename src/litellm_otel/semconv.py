@@ -64,6 +64,9 @@ GEN_AI_USAGE_COST: Final = "gen_ai.usage.cost"
 # LiteLLM-specific extensions.
 LITELLM_PREPROCESSING_DURATION_MS: Final = "litellm.preprocessing.duration_ms"
 LITELLM_STREAM_COMPLETED: Final = "litellm.stream.completed"
+# The gen_ai.usage.* attributes of a span whose values are LiteLLM's estimate (its tokenizer's
+# count, or a figure it derived from text) rather than the provider's reported count: string[].
+LITELLM_USAGE_ESTIMATED: Final = "litellm.usage.estimated"
 LITELLM_ROUTER_MODEL_GROUP: Final = "litellm.router.model_group"
 LITELLM_ROUTER_DEPLOYMENT_ID: Final = "litellm.router.deployment_id"
 LITELLM_ROUTER_ATTEMPT: Final = "litellm.router.attempt"

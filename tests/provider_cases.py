@@ -1,0 +1,151 @@
+"""The provider matrix: which LiteLLM model reaches which fake wire format, what the span must
+say about each reply, and the known LiteLLM limits (with the releases they were seen on).
+
+One `Case` per provider row of README's provider table; `expected` turns a wire's `Truth` into
+the span attributes the SPEC asks for in a given mode; `LIMITS` lists where LiteLLM leaves us
+no principled way to the provider's number, and what the span carries instead. A limit that
+stops holding (LiteLLM fixed it, or we did) fails its test, so the table cannot drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from fake_provider import FakeProvider
+from fake_provider.wires import WIRES, Truth
+from helpers import API_KEY
+from litellm_otel import semconv as sc
+
+PLAIN: Final = "non-streamed"
+STREAM_USAGE: Final = "stream, include_usage"
+STREAM: Final = "stream"
+MODES: Final = (PLAIN, STREAM_USAGE, STREAM)
+
+ABSENT: Final = "<absent>"
+ANY_COUNT: Final = "<a count>"  # LiteLLM's own token count: present, positive, marked estimated
+
+# The table's columns: short name -> attribute.
+COLUMNS: Final = {
+    "input": sc.GEN_AI_USAGE_INPUT_TOKENS,
+    "output": sc.GEN_AI_USAGE_OUTPUT_TOKENS,
+    "cache read": sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+    "cache write": sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+    "reasoning": sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+    "cost": sc.GEN_AI_USAGE_COST,
+    "response id": sc.GEN_AI_RESPONSE_ID,
+    "response model": sc.GEN_AI_RESPONSE_MODEL,
+    "finish reasons": sc.GEN_AI_RESPONSE_FINISH_REASONS,
+    "server": sc.SERVER_ADDRESS,
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One provider as a LiteLLM user calls it."""
+
+    name: str  # the README row
+    wire: str  # the fake provider's wire format (`fake_provider.wires`)
+    model: str  # the LiteLLM model string
+    provider_name: str  # expected gen_ai.provider.name
+    args: Callable[[FakeProvider], dict[str, Any]]  # everything but model, messages and stream
+    request_model: str | None = None  # gen_ai.request.model, when not `model`
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Where a LiteLLM release loses the provider's value: what the span carries instead."""
+
+    releases: str  # a PEP 440 specifier of the LiteLLM releases it was seen on, e.g. "<1.80"
+    seen: object  # the value on the span (ABSENT, a number, a string), compared exactly
+    why: str
+
+    def applies(self, litellm_version: str) -> bool:
+        return Version(litellm_version) in SpecifierSet(self.releases)
+
+
+def api_base_args(wire: str, suffix: str = "") -> Callable[[FakeProvider], dict[str, Any]]:
+    """`api_base` at the wire's prefix (plus `suffix`) and the tests' API key."""
+    return lambda provider: {"api_base": provider.base_for(wire) + suffix, "api_key": API_KEY}
+
+
+CASES: Final[tuple[Case, ...]] = (
+    Case("Mistral", "mistral", "mistral/mistral-small-latest", "mistral_ai", api_base_args("mistral", "/v1")),
+)
+
+# (case name, mode, column) -> Limit
+LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {}
+
+
+def truth_for(case: Case, mode: str) -> Truth | None:
+    """What the provider reported in `mode`; None when it reported no usage (a stream whose
+    provider sends usage only when asked)."""
+    wire = WIRES[case.wire]
+    if mode == PLAIN:
+        return wire.truth
+    if mode == STREAM and not wire.streams_usage_unasked:
+        return None
+    return wire.stream_truth
+
+
+def expected(case: Case, mode: str, port: int) -> dict[str, object]:
+    """The span attributes the SPEC asks for; ABSENT for those that must not be there."""
+    truth = truth_for(case, mode)
+    wire_truth = WIRES[case.wire].truth if truth is None else truth
+    attributes: dict[str, object] = {
+        sc.GEN_AI_PROVIDER_NAME: case.provider_name,
+        sc.GEN_AI_REQUEST_MODEL: case.request_model or case.model,
+        sc.SERVER_ADDRESS: "127.0.0.1",
+        sc.SERVER_PORT: port,
+        sc.GEN_AI_RESPONSE_ID: wire_truth.response_id or ABSENT,
+        sc.GEN_AI_RESPONSE_MODEL: wire_truth.response_model or ABSENT,
+        sc.GEN_AI_RESPONSE_FINISH_REASONS: wire_truth.finish_reasons,
+    }
+    if truth is None:
+        attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = ANY_COUNT
+        attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = ANY_COUNT
+        attributes[sc.LITELLM_USAGE_ESTIMATED] = (sc.GEN_AI_USAGE_INPUT_TOKENS, sc.GEN_AI_USAGE_OUTPUT_TOKENS)
+        for column in ("cache read", "cache write", "reasoning"):
+            attributes[COLUMNS[column]] = ABSENT
+        return attributes
+    attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = truth.input_tokens
+    attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = truth.output_tokens
+    attributes[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = (
+        ABSENT if truth.cache_read is None else truth.cache_read
+    )
+    attributes[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = (
+        ABSENT if truth.cache_write is None else truth.cache_write
+    )
+    attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = (
+        ABSENT if truth.reasoning is None else truth.reasoning
+    )
+    attributes[sc.LITELLM_USAGE_ESTIMATED] = ABSENT
+    return attributes
+
+
+def price(model: str, truth: Truth, model_cost: Mapping[str, Any]) -> float | None:
+    """The USD cost of `truth` at LiteLLM's list prices for `model`: cache reads and writes at
+    their own rates (input rate where the model has none), the rest of the input and all the
+    output at theirs; the provider's own figure when its API reports one."""
+    if truth.cost is not None:
+        return truth.cost
+    entry = model_cost.get(model) or model_cost.get(model.split("/", 1)[-1])
+    if not entry or entry.get("input_cost_per_token") is None:
+        return None
+    input_rate = float(entry["input_cost_per_token"])
+    read_rate = float(entry.get("cache_read_input_token_cost") or input_rate)
+    write_rate = float(entry.get("cache_creation_input_token_cost") or input_rate)
+    cache_read = truth.cache_read or 0
+    cache_write = truth.cache_write or 0
+    plain_input = truth.input_tokens - cache_read - cache_write
+    output_rate = float(entry.get("output_cost_per_token") or 0.0)
+    return (
+        plain_input * input_rate
+        + cache_read * read_rate
+        + cache_write * write_rate
+        + truth.output_tokens * output_rate
+    )
