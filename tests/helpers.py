@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from packaging.version import Version
 
 from fake_provider import FakeProvider
 
 USER_MESSAGES = [{"role": "user", "content": "Say hello"}]
 API_KEY = "sk-test-4f1d9c2e7b"
+LITELLM_VERSION = Version(importlib.metadata.version("litellm"))
 # LiteLLM's public functions litellm-otel traces, on every supported release.
 ENTRY_POINTS = (
     "completion",

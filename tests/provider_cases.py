@@ -22,12 +22,17 @@ from helpers import API_KEY
 from litellm_otel import semconv as sc
 
 PLAIN: Final = "non-streamed"
-STREAM_USAGE: Final = "stream, include_usage"
+STREAM_USAGE: Final = "stream with include_usage"
 STREAM: Final = "stream"
 MODES: Final = (PLAIN, STREAM_USAGE, STREAM)
 
 ABSENT: Final = "<absent>"
 ANY_COUNT: Final = "<a count>"  # LiteLLM's own token count: present, positive, marked estimated
+# A "usage" limit: LiteLLM lost the provider's usage altogether, so the span carries a count of
+# LiteLLM's, marked as estimated, as for a stream whose provider sent none.
+ESTIMATED: Final = "<LiteLLM's estimate>"
+ANY_CASE: Final = "*"  # a limit of every provider
+REQUESTED: Final = "<the request model>"  # a "response model" limit: the model the caller named
 
 # The table's columns: short name -> attribute.
 COLUMNS: Final = {
@@ -77,14 +82,36 @@ CASES: Final[tuple[Case, ...]] = (
     Case("Mistral", "mistral", "mistral/mistral-small-latest", "mistral_ai", api_base_args("mistral", "/v1")),
 )
 
-# (case name, mode, column) -> Limit
-LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {}
+# (case name or ANY_CASE, mode, column or "usage") -> Limit
+LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
+    ("Mistral", STREAM_USAGE, "usage"): Limit("<1.80", ESTIMATED, "1.79 drops Mistral's chunk usage"),
+    ("Mistral", STREAM, "usage"): Limit("<1.80", ESTIMATED, "1.79 drops Mistral's chunk usage"),
+    # LiteLLM overwrites the provider's model name on every chunk with the request model; it
+    # keeps the provider's on the stream from 1.106 (`_provider_response_model`).
+    **{
+        (ANY_CASE, mode, "response model"): Limit("<1.106", REQUESTED, "request model")
+        for mode in (STREAM_USAGE, STREAM)
+    },
+}
 
 
-def truth_for(case: Case, mode: str) -> Truth | None:
-    """What the provider reported in `mode`; None when it reported no usage (a stream whose
-    provider sends usage only when asked)."""
+def limit(case: Case, mode: str, column: str, litellm_version: str) -> Limit | None:
+    """The limit of `case` in `mode` for `column` on this LiteLLM release, if one applies."""
+    for name in (case.name, ANY_CASE):
+        found = LIMITS.get((name, mode, column))
+        if found is not None and found.applies(litellm_version):
+            return found
+    return None
+
+
+def truth_for(case: Case, mode: str, litellm_version: str) -> Truth | None:
+    """What the provider reported in `mode`, as far as LiteLLM kept it; None when the span can
+    only carry LiteLLM's count (a stream whose provider sends usage only when asked, or a
+    release that loses it)."""
     wire = WIRES[case.wire]
+    lost = limit(case, mode, "usage", litellm_version)
+    if lost is not None and lost.seen == ESTIMATED:
+        return None
     if mode == PLAIN:
         return wire.truth
     if mode == STREAM and not wire.streams_usage_unasked:
@@ -92,9 +119,10 @@ def truth_for(case: Case, mode: str) -> Truth | None:
     return wire.stream_truth
 
 
-def expected(case: Case, mode: str, port: int) -> dict[str, object]:
-    """The span attributes the SPEC asks for; ABSENT for those that must not be there."""
-    truth = truth_for(case, mode)
+def expected(case: Case, mode: str, port: int, litellm_version: str) -> dict[str, object]:
+    """The span attributes the SPEC asks for, LIMITS applied; ABSENT for those that must not be
+    there."""
+    truth = truth_for(case, mode, litellm_version)
     wire_truth = WIRES[case.wire].truth if truth is None else truth
     attributes: dict[str, object] = {
         sc.GEN_AI_PROVIDER_NAME: case.provider_name,
@@ -108,10 +136,14 @@ def expected(case: Case, mode: str, port: int) -> dict[str, object]:
     if truth is None:
         attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = ANY_COUNT
         attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = ANY_COUNT
-        attributes[sc.LITELLM_USAGE_ESTIMATED] = (sc.GEN_AI_USAGE_INPUT_TOKENS, sc.GEN_AI_USAGE_OUTPUT_TOKENS)
+        attributes[sc.LITELLM_USAGE_ESTIMATED] = (
+            sc.GEN_AI_USAGE_INPUT_TOKENS,
+            sc.GEN_AI_USAGE_OUTPUT_TOKENS,
+            sc.GEN_AI_USAGE_TOTAL_TOKENS,
+        )
         for column in ("cache read", "cache write", "reasoning"):
             attributes[COLUMNS[column]] = ABSENT
-        return attributes
+        return _limited(attributes, case, mode, litellm_version)
     attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = truth.input_tokens
     attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = truth.output_tokens
     attributes[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = (
@@ -124,6 +156,14 @@ def expected(case: Case, mode: str, port: int) -> dict[str, object]:
         ABSENT if truth.reasoning is None else truth.reasoning
     )
     attributes[sc.LITELLM_USAGE_ESTIMATED] = ABSENT
+    return _limited(attributes, case, mode, litellm_version)
+
+
+def _limited(attributes: dict[str, object], case: Case, mode: str, litellm_version: str) -> dict[str, object]:
+    for column, name in COLUMNS.items():
+        found = limit(case, mode, column, litellm_version)
+        if found is not None:
+            attributes[name] = case.model.split("/", 1)[-1] if found.seen == REQUESTED else found.seen
     return attributes
 
 

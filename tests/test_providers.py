@@ -5,7 +5,6 @@ that speaks the provider's real wire format with distinctive numbers."""
 from __future__ import annotations
 
 import asyncio
-import importlib.metadata
 import math
 from typing import Any
 
@@ -13,6 +12,7 @@ import litellm
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+import helpers
 from fake_provider import FakeProvider
 from helpers import USER_MESSAGES, attributes, only_span
 from litellm_otel import LiteLLMInstrumentor
@@ -21,18 +21,17 @@ from provider_cases import (
     ABSENT,
     ANY_COUNT,
     CASES,
-    COLUMNS,
-    LIMITS,
     MODES,
     PLAIN,
     STREAM,
     Case,
     expected,
+    limit,
     price,
     truth_for,
 )
 
-LITELLM_VERSION = importlib.metadata.version("litellm")
+LITELLM_VERSION = str(helpers.LITELLM_VERSION)
 
 
 def _call(case: Case, mode: str, provider: FakeProvider, *, sync: bool) -> None:
@@ -57,13 +56,6 @@ def _call(case: Case, mode: str, provider: FakeProvider, *, sync: bool) -> None:
     asyncio.run(run())
 
 
-def _limit_value(case: Case, mode: str, column: str) -> object | None:
-    limit = LIMITS.get((case.name, mode, column))
-    if limit is not None and limit.applies(LITELLM_VERSION):
-        return limit.seen
-    return None
-
-
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
@@ -77,11 +69,7 @@ def test_the_span_says_what_the_provider_reported(
 ) -> None:
     _call(case, mode, provider, sync=sync)
     actual = attributes(only_span(span_exporter))
-    wanted = expected(case, mode, port=int(provider.base_url.rsplit(":", 1)[1]))
-    for column, name in COLUMNS.items():
-        seen = _limit_value(case, mode, column)
-        if seen is not None:
-            wanted[name] = seen
+    wanted = expected(case, mode, int(provider.base_url.rsplit(":", 1)[1]), LITELLM_VERSION)
     problems: dict[str, tuple[object, object]] = {}
     for name, value in wanted.items():
         got = actual.get(name, ABSENT)
@@ -94,12 +82,12 @@ def test_the_span_says_what_the_provider_reported(
         if not ok:
             problems[name] = (got, value)
 
-    truth = truth_for(case, mode)
-    cost_limit = _limit_value(case, mode, "cost")
+    truth = truth_for(case, mode, LITELLM_VERSION)
+    cost_limit = limit(case, mode, "cost", LITELLM_VERSION)
     got_cost = actual.get(sc.GEN_AI_USAGE_COST, ABSENT)
     if cost_limit is not None:
-        if got_cost != cost_limit:
-            problems[sc.GEN_AI_USAGE_COST] = (got_cost, cost_limit)
+        if got_cost != cost_limit.seen:
+            problems[sc.GEN_AI_USAGE_COST] = (got_cost, cost_limit.seen)
     elif truth is not None:
         want_cost = price(case.model, truth, litellm.model_cost)
         if want_cost is None:
@@ -110,3 +98,9 @@ def test_the_span_says_what_the_provider_reported(
     elif not (isinstance(got_cost, float) and got_cost > 0):
         problems[sc.GEN_AI_USAGE_COST] = (got_cost, "<a price of the counted tokens>")
     assert not problems, f"LiteLLM {LITELLM_VERSION}: attribute (on the span, wanted): {problems}"
+
+
+def test_readme_provider_table_is_the_one_the_matrix_proves() -> None:
+    from provider_table import README, readme_table, table
+
+    assert readme_table(README.read_text()) == table(), "run: python tests/provider_table.py --write"

@@ -11,11 +11,13 @@ import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import StatusCode
+from packaging.version import Version
 
 import fake_provider as fp
 from fake_provider import FakeProvider
 from helpers import (
     API_KEY,
+    LITELLM_VERSION,
     USER_MESSAGES,
     anthropic_args,
     assert_absent,
@@ -28,6 +30,8 @@ from litellm_otel import LiteLLMInstrumentor
 from litellm_otel import semconv as sc
 
 INCLUDE_USAGE = {"include_usage": True}
+# LiteLLM keeps the provider's model name of a stream from 1.106 (`_provider_response_model`).
+KEEPS_STREAM_MODEL = Version("1.106") <= LITELLM_VERSION
 
 ANTHROPIC_STREAM_USAGE = {
     sc.GEN_AI_USAGE_INPUT_TOKENS: fp.ANTHROPIC_INPUT_TOKENS
@@ -113,7 +117,9 @@ def test_anthropic_stream_usage_with_and_without_include_usage(
             **ANTHROPIC_STREAM_USAGE,
             sc.GEN_AI_PROVIDER_NAME: "anthropic",
             sc.GEN_AI_RESPONSE_ID: chunks[0].id,
-            sc.GEN_AI_RESPONSE_MODEL: "claude-sonnet-4-5",
+            # The provider's model name; LiteLLM overwrites it with the request model on every
+            # chunk and keeps it on the stream from 1.106, before that nowhere.
+            sc.GEN_AI_RESPONSE_MODEL: "claude-sonnet-4-5" + (fp.MODEL_SUFFIX if KEEPS_STREAM_MODEL else ""),
             sc.GEN_AI_RESPONSE_FINISH_REASONS: ("stop",),
         },
     )

@@ -24,7 +24,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from litellm_otel import content, extract
 from litellm_otel import semconv as sc
-from litellm_otel._litellm import shapes
+from litellm_otel._litellm import reports, shapes
 from litellm_otel._litellm.lookups import Lookups
 from litellm_otel.config import ContentCapture
 from litellm_otel.metrics import Metrics
@@ -320,10 +320,17 @@ class Call(Traced):
             )
         return attributes
 
+    def _settle(
+        self, attributes: extract.Attributes, hidden: Mapping[str, Any], estimated: tuple[str, ...] = ()
+    ) -> None:
+        provider = attributes.get(sc.GEN_AI_PROVIDER_NAME, self._attributes.get(sc.GEN_AI_PROVIDER_NAME))
+        reports.settle(attributes, provider, hidden.get("custom_llm_provider"), estimated)
+
     def _result_attributes(self, result: object) -> extract.Attributes:
         attributes = extract.response_attributes(self._operation.name, result)
         hidden = shapes.hidden_params(result)
         attributes.update(self._common_attributes(hidden))
+        self._settle(attributes, hidden)
         cost = self._telemetry.lookups.cost(result, hidden)
         if cost is not None:
             attributes[sc.GEN_AI_USAGE_COST] = cost
@@ -392,17 +399,29 @@ class Call(Traced):
         usage = shapes.stream_usage(state, stream)
         model = self._params.get("model")
         lookups = self._telemetry.lookups
+        estimated: tuple[str, ...] = ()
+        if usage is not None and state.response is None and not shapes.provider_usage_kept(stream):
+            estimated = reports.COUNTED_USAGE
         if usage is None and completed and self._operation.name == sc.OP_CHAT and state.response is None:
             usage = lookups.counted_usage(
                 model, self._params.get("messages"), shapes.response_text_so_far(stream)
             )
+            estimated = reports.COUNTED_USAGE
         attributes = extract.stream_attributes(self._operation.name, state, usage)
+        if state.response is None:
+            served = shapes.provider_response_model(stream)
+            if served is not None:
+                attributes[sc.GEN_AI_RESPONSE_MODEL] = served
         attributes[sc.LITELLM_STREAM_COMPLETED] = completed
         if state.first_chunk_at is not None:
             attributes[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = state.first_chunk_at - self._started
-        attributes.update(self._common_attributes(shapes.hidden_params(stream)))
+        hidden = shapes.hidden_params(stream)
+        attributes.update(self._common_attributes(hidden))
+        self._settle(attributes, hidden, estimated)
         if usage is not None:
-            cost = lookups.usage_cost(model, usage, state.response)
+            cost = shapes.upstream_cost(state.last_chunk)
+            if cost is None:
+                cost = lookups.usage_cost(model, attributes, state.response)
             if cost is not None:
                 attributes[sc.GEN_AI_USAGE_COST] = cost
         if self._telemetry.content is not None:

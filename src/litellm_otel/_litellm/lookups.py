@@ -103,20 +103,43 @@ class Lookups:
             _logger.debug("litellm-otel: LiteLLM could not price this response", exc_info=True)
             return None
 
-    def usage_cost(self, model: object, usage: object, response: object = None) -> float | None:
+    def usage_cost(self, model: object, tokens: extract.Attributes, response: object = None) -> float | None:
         """USD cost of a streamed call, priced for the requested model: from the final response
-        snapshot when the stream carried one (Responses API), else from its usage with
-        `cost_per_token`, a quarter of `completion_cost`'s time for the same figure (1.106)."""
-        if not isinstance(model, str) or usage is None:
+        snapshot when the stream carried one (Responses API), else from the token counts on the
+        span (`tokens`, the `gen_ai.usage.*` attributes already extracted).
+
+        The counts are passed to `cost_per_token` one by one, with a `Usage` built from them:
+        LiteLLM 1.79 prices providers without a cost function of their own (Mistral, Groq,
+        azure_ai, Cohere, OpenRouter) from `prompt_tokens`/`completion_tokens` alone and returns
+        0.0 for a bare `usage_object`, and reads cache writes only from the `Usage` it builds
+        itself (`cache_creation_input_tokens`), not from `prompt_tokens_details`.
+        """
+        if not isinstance(model, str):
             return None
         try:
             if response is not None:
                 return readers.number(self._completion_cost(completion_response=response, model=model))
-            if self._cost_per_token is None or self._usage_type is None:
+            prompt_tokens = tokens.get(sc.GEN_AI_USAGE_INPUT_TOKENS)
+            if self._cost_per_token is None or self._usage_type is None or not isinstance(prompt_tokens, int):
                 return None
-            if isinstance(usage, dict):
-                usage = self._usage_type(**usage)
-            prompt_cost, completion_cost = self._cost_per_token(model=model, usage_object=usage)
+            completion_tokens = tokens.get(sc.GEN_AI_USAGE_OUTPUT_TOKENS)
+            completion_tokens = completion_tokens if isinstance(completion_tokens, int) else 0
+            cache_read = tokens.get(sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)
+            cache_write = tokens.get(sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS)
+            reasoning = tokens.get(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
+            counts: dict[str, Any] = {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "cache_read_input_tokens": cache_read if isinstance(cache_read, int) else 0,
+                "cache_creation_input_tokens": cache_write if isinstance(cache_write, int) else 0,
+            }
+            usage = self._usage_type(
+                total_tokens=prompt_tokens + completion_tokens,
+                reasoning_tokens=reasoning if isinstance(reasoning, int) else None,
+                prompt_tokens_details={"cached_tokens": counts["cache_read_input_tokens"]},
+                **counts,
+            )
+            prompt_cost, completion_cost = self._cost_per_token(model=model, usage_object=usage, **counts)
             return readers.number(prompt_cost + completion_cost)
         except Exception:
             _logger.debug("litellm-otel: LiteLLM could not price this stream", exc_info=True)

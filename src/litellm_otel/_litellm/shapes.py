@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
-from litellm_otel.readers import count, field, text
+from litellm_otel.readers import count, field, number, text
 
 if TYPE_CHECKING:
     from litellm_otel.stream_state import StreamState
@@ -28,6 +28,16 @@ def hidden_params(response: object) -> Mapping[str, Any]:
 def response_text_so_far(stream: object) -> object:
     """The completion text a LiteLLM stream assembled (`CustomStreamWrapper.response_uptil_now`)."""
     return field(stream, "response_uptil_now")
+
+
+def provider_response_model(stream: object) -> str | None:
+    """The model the provider named in its stream's chunks, which LiteLLM overwrites with the
+    request model on the chunks it yields (1.79 … 1.110); 1.110 keeps the provider's name on the
+    stream wrapper (`CustomStreamWrapper._provider_response_model`), earlier releases nowhere."""
+    return text(getattr(stream, "_provider_response_model", None))
+
+
+_TAIL_CHUNKS: Final = 4  # how many of a stream's last kept chunks may hold its usage
 
 
 def _input_tokens(usage: object) -> int:
@@ -87,6 +97,36 @@ def merged_usage(chunks: object) -> dict[str, Any] | None:
     if "reasoning_tokens" in totals:
         merged["completion_tokens_details"] = {"reasoning_tokens": totals["reasoning_tokens"]}
     return merged
+
+
+def upstream_cost(chunk: object) -> float | None:
+    """The USD charge an upstream reported for a stream in its own usage (OpenRouter's
+    `usage.cost`), which LiteLLM 1.110 keeps in the last chunk's hidden params
+    (`upstream_usage_cost`); it is None there for providers that report no charge."""
+    value = hidden_params(chunk).get("upstream_usage_cost")
+    return number(value)
+
+
+def provider_usage_kept(stream: object) -> bool:
+    """Whether a chunk LiteLLM kept of the stream carries the provider's usage.
+
+    When none does, any usage LiteLLM reports for the stream is its own tokenizer's count: 1.79
+    drops the usage of OpenAI-compatible providers' final chunks (Mistral, Groq, azure_ai) and,
+    asked for `include_usage`, hands the caller a usage chunk it counted itself. Providers put
+    their usage in the last frames (Anthropic also in the first), so only the last few kept
+    chunks are looked at. A stream without kept chunks to read cannot tell: taken as reported.
+    """
+    chunks = getattr(stream, "chunks", None)
+    if not isinstance(chunks, list):
+        return True
+    for chunk in chunks[-1 : -1 - _TAIL_CHUNKS : -1]:
+        usage = field(chunk, "usage")
+        if usage is None:
+            extra = getattr(chunk, "__pydantic_extra__", None)
+            usage = extra.get("usage") if type(extra) is dict else None
+        if _input_tokens(usage) or _output_tokens(usage):
+            return True
+    return False
 
 
 def stream_usage(state: StreamState, stream: object) -> Any:

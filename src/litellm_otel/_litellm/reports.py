@@ -1,0 +1,60 @@
+"""Where LiteLLM's figures are not the provider's: the zeros it fills in, the estimates it makes,
+and the names it rewrites -- and how to tell each from what the provider really reported.
+
+Read from LiteLLM 1.79.0 and 1.110.2 against each provider's own API reference (2026).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from litellm_otel import extract
+from litellm_otel import semconv as sc
+
+# `gen_ai.provider.name` values whose APIs report no reasoning-token count (Anthropic and
+# Bedrock bill thinking as output and count no part of it; Mistral, Cohere v2, Ollama and
+# Perplexity's usage has no such field). LiteLLM still fills one in: 0 when there was no
+# thinking (1.110 streams, every release for non-streamed Mistral/Cohere), or its own token
+# count of the thinking text (Anthropic, Bedrock invoke, all releases).
+NO_REASONING_COUNT: Final = frozenset(
+    {"anthropic", "aws.bedrock", "mistral_ai", "cohere", "ollama", "ollama_chat", "perplexity"}
+)
+
+COUNTED_USAGE: Final = (
+    sc.GEN_AI_USAGE_INPUT_TOKENS,
+    sc.GEN_AI_USAGE_OUTPUT_TOKENS,
+    sc.GEN_AI_USAGE_TOTAL_TOKENS,
+)
+
+
+def settle(
+    attributes: extract.Attributes,
+    provider: object,
+    litellm_provider: object,
+    estimated: tuple[str, ...] = (),
+) -> None:
+    """Make `attributes` (a CLIENT span's response attributes) say what `provider` (its
+    `gen_ai.provider.name`) reported; `litellm_provider` is LiteLLM's name for it.
+
+    - A reasoning count from a provider whose API has none is LiteLLM's: a 0 is made up and is
+      dropped; any other value is its estimate and is listed in `litellm.usage.estimated`.
+    - `gen_ai.response.model` loses the `provider/` prefix LiteLLM puts on some providers'
+      results (1.79 and 1.110: `azure/`, `azure_ai/`, `perplexity/`, `ollama_chat/`), so it is
+      the provider's model name. Only LiteLLM's own provider name is stripped: OpenRouter's
+      `openai/gpt-4o` is the provider's name and stays whole.
+    - `estimated`: the usage attributes the caller knows to be counted by LiteLLM, not reported.
+    """
+    marked = [name for name in estimated if name in attributes]
+    if provider in NO_REASONING_COUNT:
+        reasoning = attributes.get(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
+        if reasoning == 0:
+            del attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]
+        elif reasoning is not None and sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS not in marked:
+            marked.append(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
+    model = attributes.get(sc.GEN_AI_RESPONSE_MODEL)
+    if isinstance(model, str) and isinstance(litellm_provider, str) and litellm_provider:
+        prefix = litellm_provider + "/"
+        if model.startswith(prefix) and len(model) > len(prefix):
+            attributes[sc.GEN_AI_RESPONSE_MODEL] = model[len(prefix) :]
+    if marked:
+        attributes[sc.LITELLM_USAGE_ESTIMATED] = marked
