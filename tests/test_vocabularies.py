@@ -26,13 +26,15 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import StatusCode
 
 import fake_provider as fp
 from fake_provider import FakeProvider
 from helpers import API_KEY, anthropic_args, assert_absent, assert_subset, attributes, only_span, openai_args
 from litellm_otel import LiteLLMInstrumentor
 from litellm_otel import semconv as sc
-from litellm_otel.config import vocabularies
+from litellm_otel import vocabularies as vocabulary_module
+from litellm_otel.config import backend_vocabularies
 
 ANTHROPIC_INPUT = (
     fp.ANTHROPIC_INPUT_TOKENS
@@ -103,7 +105,7 @@ def test_off_by_default_adds_no_backend_keys(
 ) -> None:
     litellm.completion(**anthropic_args(provider))
     assert vocabulary_keys(only_span(span_exporter)) == {}
-    assert vocabularies() is None
+    assert backend_vocabularies() is None
 
 
 def test_openinference_keys_copy_the_extracted_counts(
@@ -306,7 +308,7 @@ def test_environment_variable_and_unknown_names(
     assert sc.SENTRY_USAGE_INPUT_TOKENS_CACHED in vocabulary_keys(only_span(span_exporter))
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "nosuch-backend" in r.message]
     assert len(warnings) == 1
-    assert vocabularies() is not None  # read again: no second warning
+    assert backend_vocabularies() is not None  # read again: no second warning
     assert len([r for r in caplog.records if "nosuch-backend" in r.message]) == 1
 
 
@@ -403,3 +405,31 @@ def test_released_names_without_the_opt_in(
     names = {m.name for rm in data.resource_metrics for s in rm.scope_metrics for m in s.metrics}
     assert sc.GEN_AI_CLIENT_OPERATION_DURATION in names
     assert sc.GEN_AI_CLIENT_INFERENCE_DURATION not in names
+
+
+def test_a_failing_vocabulary_costs_neither_the_error_nor_the_hook(
+    provider: FakeProvider,
+    instrumented: LiteLLMInstrumentor,
+    tracer_provider: TracerProvider,
+    span_exporter: InMemorySpanExporter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(request: Mapping[str, Any], result: Mapping[str, Any], started_at: float) -> dict[str, Any]:
+        raise ValueError("a vocabulary bug")
+
+    monkeypatch.setitem(vocabulary_module._CLIENT, "sentry", broken)
+    hooked: list[str] = []
+    instrumented.instrument(
+        tracer_provider=tracer_provider,
+        vocabularies=["sentry"],
+        response_hook=lambda span, kwargs, result: hooked.append(result.id),
+    )
+    response = litellm.completion(**openai_args(provider))
+    with pytest.raises(litellm.RateLimitError):
+        litellm.completion(**openai_args(provider, model="openai/gpt-4o-error-429"))
+
+    ok, failed = span_exporter.get_finished_spans()
+    assert hooked == [response.id]
+    assert attributes(ok)[sc.GEN_AI_USAGE_INPUT_TOKENS] == fp.CHAT_PROMPT_TOKENS
+    assert failed.status.status_code is StatusCode.ERROR
+    assert attributes(failed)[sc.ERROR_TYPE] == "litellm.exceptions.RateLimitError"

@@ -30,7 +30,7 @@ from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes, targets
 from litellm_otel._litellm.lookups import Lookups
 from litellm_otel._litellm.targets import Role, Target
-from litellm_otel.config import content_capture, latest_experimental, vocabularies
+from litellm_otel.config import backend_vocabularies, content_capture, latest_experimental
 from litellm_otel.metrics import Metrics
 from litellm_otel.package import _instruments
 from litellm_otel.spans import Operation, Telemetry
@@ -130,7 +130,7 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             request_hook=kwargs.get("request_hook"),
             response_hook=kwargs.get("response_hook"),
             lookups=Lookups.of(litellm),
-            vocabularies=vocabularies(kwargs.get("vocabularies")),
+            vocabularies=backend_vocabularies(kwargs.get("vocabularies")),
             latest_semconv=latest,
         )
         try:

@@ -70,7 +70,7 @@ def content_capture(
     return ContentCapture(on_span=on_span, on_event=on_event, max_length=bound)
 
 
-def vocabularies(override: str | Iterable[str] | None = None) -> Vocabularies | None:
+def backend_vocabularies(override: str | Iterable[str] | None = None) -> Vocabularies | None:
     """The backend vocabularies: the `instrument()` keyword if given (names, or one
     comma-separated string), else OTEL_INSTRUMENTATION_LITELLM_VOCABULARIES.
 

@@ -208,8 +208,7 @@ class Traced:
                     self.span.set_attributes(attributes)
                 vocabularies = self._telemetry.vocabularies
                 if vocabularies is not None:
-                    extra = self._backend_attributes(vocabularies, attributes or {}, duration)
-                    self.span.set_attributes(extra)
+                    self._set_backend_attributes(vocabularies, attributes or {}, duration)
                 if exc is not None:
                     self._record_error(exc, error)
                 elif result is not _NO_RESULT:
@@ -225,6 +224,15 @@ class Traced:
             self._after_end(attributes, error_type, duration, stream)
         except Exception:
             _logger.debug("litellm-otel: could not record metrics or events", exc_info=True)
+
+    def _set_backend_attributes(
+        self, vocabularies: Vocabularies, attributes: extract.Attributes, duration: float
+    ) -> None:
+        # On its own: a vocabulary that fails must not cost the span its error or the hook.
+        try:
+            self.span.set_attributes(self._backend_attributes(vocabularies, attributes, duration))
+        except Exception:
+            _logger.debug("litellm-otel: could not add the backends' keys", exc_info=True)
 
     def _backend_attributes(
         self, vocabularies: Vocabularies, attributes: extract.Attributes, duration: float
