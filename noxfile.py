@@ -1,8 +1,10 @@
-"""Development tasks: `nox -s tests`, `tests-newest`, `lint`, `typecheck`, `demo`, `proxy`, `bench`."""
+"""Development tasks: `nox -s tests`, `tests-newest`, `lint`, `typecheck`, `demo`, `proxy`, `phoenix`,
+`bench`."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import nox
 
@@ -128,6 +130,25 @@ def proxy(session: nox.Session, litellm: str) -> None:
     _install_proxy_dependencies(session, litellm)
     session.run("python", "-c", PRINT_LITELLM)
     session.run("pytest", "tests/proxy", *session.posargs, env={**OFFLINE_ENV, "NOX_PROXY": "1"})
+
+
+# The Phoenix release the backend test reads back from; a venv of its own (about 500 MB of
+# dependencies), with the newest LiteLLM pinned.
+PHOENIX = "arize-phoenix == 20.26.1"
+PHOENIX_LITELLM = "litellm == 1.110.2"
+
+
+@nox.session
+def phoenix(session: nox.Session) -> None:
+    """A real Arize Phoenix server on 127.0.0.1: what it shows for our spans, without and with the
+    `openinference` vocabulary (tests/backends). The `tests` sessions skip it; here a missing
+    dependency fails it (NOX_PHOENIX=1). What Phoenix returned is kept in .nox/phoenix-readback.json.
+    """
+    session.install("-e", ".", PHOENIX_LITELLM, PHOENIX, *nox.project.dependency_groups(PYPROJECT, "test"))
+    session.run("python", "-c", PRINT_LITELLM)
+    readback = str(Path(".nox", "phoenix-readback.json").resolve())
+    env = {**OFFLINE_ENV, "NOX_PHOENIX": "1", "PHOENIX_READBACK": readback}
+    session.run("pytest", "tests/backends", *session.posargs, env=env)
 
 
 @nox.session

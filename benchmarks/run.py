@@ -220,6 +220,16 @@ def run_subject(
     return None, f"{last_line(errors[-1] if errors else ''.join(tail))} (exit {code})"
 
 
+def run_vocabularies(quick: bool) -> str:
+    """vocabularies.py's table (each backend vocabulary against none), or why there is none."""
+    command = [sys.executable, str(HERE / "vocabularies.py"), *(["--quick"] if quick else [])]
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        return f"not measurable: {last_line(done.stderr)} (exit {done.returncode})"
+    return done.stdout.rstrip()
+
+
 # --- summarising -------------------------------------------------------------------------------
 
 
@@ -624,6 +634,9 @@ def print_report(measured: Measured, order: list[str]) -> None:
     if results:
         out.append(section("what one instrumented call recorded: times are like for like only where this is"))
         out.extend(carries_table(results, order))
+    if measured.vocabularies is not None:
+        out.append(section("backend vocabularies, litellm-otel (benchmarks/vocabularies.py)"))
+        out.append(measured.vocabularies)
     if memory is not None:
         out.append(section("memory, litellm-otel"))
         out.extend(memory_table(memory))
@@ -646,6 +659,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--envs", type=Path, default=HERE / ".envs", help="where the peers' virtualenvs go")
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-vocabularies", action="store_true")
     parser.add_argument("--skip-profile", action="store_true")
     parser.add_argument("--json", type=Path, help="also write every raw result to this file")
     parser.add_argument("overhead_args", nargs="*", help="passed to overhead.py (after --), e.g. --rounds 40")
@@ -658,6 +672,7 @@ class Measured:
     skipped: dict[str, str]  # subject -> why it could not be measured
     memory: dict[str, Any] | None = None
     profile: dict[str, Any] | None = None
+    vocabularies: str | None = None  # vocabularies.py's report
 
 
 def measure(args: argparse.Namespace) -> Measured:
@@ -678,6 +693,9 @@ def measure(args: argparse.Namespace) -> Measured:
             args.envs.mkdir(parents=True, exist_ok=True)
             for peer in PEERS:
                 time_subject(peer, *peer_python(peer, args.envs))
+        if not args.skip_vocabularies:
+            log("-- vocabularies litellm-otel")
+            measured.vocabularies = run_vocabularies(args.quick)
         if not args.skip_memory:
             log("-- memory litellm-otel")
             measured.memory, why = run_subject(sys.executable, OURS, "memory", extra)

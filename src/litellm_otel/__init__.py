@@ -30,7 +30,7 @@ from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes, targets
 from litellm_otel._litellm.lookups import Lookups
 from litellm_otel._litellm.targets import Role, Target
-from litellm_otel.config import content_capture
+from litellm_otel.config import backend_vocabularies, content_capture, latest_experimental
 from litellm_otel.metrics import Metrics
 from litellm_otel.package import _instruments
 from litellm_otel.spans import Operation, Telemetry
@@ -81,7 +81,10 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     `content_max_length` (characters of content per attribute, default 16384);
     `metadata_attributes` (keys of a call's `metadata` to copy onto spans and metrics as
     `litellm.metadata.<key>`; nothing is copied unless listed); `request_hook(span, kwargs)` and
-    `response_hook(span, kwargs, result)` (called on recording CLIENT spans; errors are logged).
+    `response_hook(span, kwargs, result)` (called on recording CLIENT spans; errors are logged);
+    `vocabularies` (backends whose own keys CLIENT and router spans also carry: "openinference",
+    "langfuse", "sentry"; overrides OTEL_INSTRUMENTATION_LITELLM_VOCABULARIES).
+    OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental emits the newer GenAI names instead.
     """
 
     _patched: tuple[Target, ...] = ()  # every wrapper installed
@@ -103,12 +106,14 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             __name__, __version__, tracer_provider=kwargs.get("tracer_provider"), schema_url=sc.SCHEMA_URL
         )
         metadata_keys = tuple(str(key) for key in kwargs.get("metadata_attributes") or ())
+        latest = latest_experimental()
         meter_provider = kwargs.get("meter_provider")
         metrics = None
         if not isinstance(meter_provider, NoOpMeterProvider):
             metrics = Metrics(
                 get_meter(__name__, __version__, meter_provider=meter_provider, schema_url=sc.SCHEMA_URL),
                 extra_keys=tuple(sc.LITELLM_METADATA_PREFIX + key for key in metadata_keys),
+                latest=latest,
             )
         capture = content_capture(kwargs.get("capture_content"), kwargs.get("content_max_length"))
         events = None
@@ -125,6 +130,8 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             request_hook=kwargs.get("request_hook"),
             response_hook=kwargs.get("response_hook"),
             lookups=Lookups.of(litellm),
+            vocabularies=backend_vocabularies(kwargs.get("vocabularies")),
+            latest_semconv=latest,
         )
         try:
             plan = targets.find(litellm)

@@ -1,11 +1,16 @@
-"""Configuration read once at `instrument()`: the content capture mode and its size bound."""
+"""Configuration read once at `instrument()`: the content capture mode and its size bound, the
+backend vocabularies and the semantic-conventions opt-in."""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
+
+from litellm_otel import semconv as sc
+from litellm_otel.vocabularies import KNOWN, Vocabularies
 
 _logger: Final = logging.getLogger(__name__)
 
@@ -63,3 +68,36 @@ def content_capture(
         return None
     bound = max_length if isinstance(max_length, int) and max_length > 0 else DEFAULT_CONTENT_MAX_LENGTH
     return ContentCapture(on_span=on_span, on_event=on_event, max_length=bound)
+
+
+def backend_vocabularies(override: str | Iterable[str] | None = None) -> Vocabularies | None:
+    """The backend vocabularies: the `instrument()` keyword if given (names, or one
+    comma-separated string), else OTEL_INSTRUMENTATION_LITELLM_VOCABULARIES.
+
+    None (the default) means none: CLIENT and router spans get no extra keys and no extra work.
+    Names are case-insensitive; an unknown one warns once and is ignored.
+    """
+    value = override if override is not None else os.environ.get(sc.VOCABULARIES_ENV)
+    if not value:
+        return None
+    names = value.split(",") if isinstance(value, str) else [str(name) for name in value]
+    chosen: list[str] = []
+    for raw in names:
+        name = raw.strip().lower()
+        if not name:
+            continue
+        if name in KNOWN:
+            chosen.append(name)
+        elif name not in _warned:
+            _warned.add(name)
+            _logger.warning(
+                "litellm-otel: %r is not a known vocabulary (%s); ignored.", raw.strip(), ", ".join(KNOWN)
+            )
+    return Vocabularies.of(chosen)
+
+
+def latest_experimental() -> bool:
+    """Whether OTEL_SEMCONV_STABILITY_OPT_IN (comma-separated categories) asks for the latest
+    experimental GenAI conventions, which are then emitted instead of the released names."""
+    value = os.environ.get(sc.SEMCONV_STABILITY_OPT_IN_ENV, "")
+    return sc.GEN_AI_LATEST_EXPERIMENTAL in (part.strip().lower() for part in value.split(","))

@@ -242,6 +242,15 @@ def stream_attributes(operation: str, state: StreamState, usage: object) -> Attr
     return attributes
 
 
+def use_latest_names(attributes: Attributes) -> None:
+    """Renames, in place, what the latest experimental GenAI conventions spell differently:
+    the cache-write count (semantic-conventions-genai #440). They replace the released names
+    rather than accompany them, as `gen_ai_latest_experimental` asks."""
+    written = attributes.pop(sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, None)
+    if written is not None:
+        attributes[sc.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] = written
+
+
 def error_attributes(exc: BaseException) -> Attributes:
     """`error.type` (fully qualified class name) and `http.response.status_code`."""
     cls = type(exc)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from opentelemetry.context import Context
-from opentelemetry.metrics import Meter
+from opentelemetry.metrics import Histogram, Meter
 
 from litellm_otel import semconv as sc
 
@@ -31,7 +31,7 @@ _REQUEST_KEYS: Final = (
 class Metrics:
     """The instruments, created once per `instrument()`."""
 
-    def __init__(self, meter: Meter, extra_keys: tuple[str, ...] = ()) -> None:
+    def __init__(self, meter: Meter, extra_keys: tuple[str, ...] = (), *, latest: bool = False) -> None:
         # Request attributes copied onto every data point: the standard ones, and the
         # allow-listed metadata attributes (cost per tenant needs them on the cost histogram).
         self._request_keys = _REQUEST_KEYS + extra_keys
@@ -41,6 +41,23 @@ class Metrics:
             description="GenAI operation duration.",
             explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
         )
+        # Under gen_ai_latest_experimental, inference and embeddings durations have names of their
+        # own, instead of the operation duration (semantic-conventions-genai #521).
+        self._durations: dict[str, Histogram] = {}
+        if latest:
+            inference = meter.create_histogram(
+                sc.GEN_AI_CLIENT_INFERENCE_DURATION,
+                unit="s",
+                description="GenAI inference duration.",
+                explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
+            )
+            self._durations = dict.fromkeys(sc.INFERENCE_OPERATIONS, inference)
+            self._durations[sc.OP_EMBEDDINGS] = meter.create_histogram(
+                sc.GEN_AI_CLIENT_EMBEDDINGS_DURATION,
+                unit="s",
+                description="GenAI embeddings duration.",
+                explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
+            )
         self.token_usage = meter.create_histogram(
             sc.GEN_AI_CLIENT_TOKEN_USAGE,
             unit="{token}",
@@ -48,13 +65,21 @@ class Metrics:
             explicit_bucket_boundaries_advisory=TOKEN_BUCKETS,
         )
         self.time_to_first_chunk = meter.create_histogram(
-            sc.GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+            (
+                sc.GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK
+                if latest
+                else sc.GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK
+            ),
             unit="s",
             description="Time to receive the first chunk of a streamed response.",
             explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
         )
         self.time_per_output_chunk = meter.create_histogram(
-            sc.GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
+            (
+                sc.GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK
+                if latest
+                else sc.GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK
+            ),
             unit="s",
             description="Mean time between consecutive chunks of a streamed response, one point per stream.",
             explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
@@ -86,7 +111,10 @@ class Metrics:
             attributes[sc.GEN_AI_RESPONSE_MODEL] = response_model
         if error_type is not None:
             attributes[sc.ERROR_TYPE] = error_type
-        self.duration.record(duration, attributes, context)
+        histogram = self.duration
+        if self._durations:
+            histogram = self._durations.get(str(request.get(sc.GEN_AI_OPERATION_NAME)), histogram)
+        histogram.record(duration, attributes, context)
 
         input_tokens = result.get(sc.GEN_AI_USAGE_INPUT_TOKENS)
         if input_tokens is not None:

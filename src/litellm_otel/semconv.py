@@ -116,3 +116,71 @@ GEN_AI_OUTPUT_MESSAGES: Final = "gen_ai.output.messages"
 GEN_AI_SYSTEM_INSTRUCTIONS: Final = "gen_ai.system_instructions"
 GEN_AI_TOOL_DEFINITIONS: Final = "gen_ai.tool.definitions"
 EVENT_INFERENCE_DETAILS: Final = "gen_ai.client.inference.operation.details"
+
+# Newer GenAI names (semantic-conventions-genai, not in v1.41.1), emitted instead of the released
+# ones under OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental (SPEC §7).
+SEMCONV_STABILITY_OPT_IN_ENV: Final = "OTEL_SEMCONV_STABILITY_OPT_IN"
+GEN_AI_LATEST_EXPERIMENTAL: Final = "gen_ai_latest_experimental"
+# semantic-conventions-genai #440: the cache-write count, renamed from cache_creation.
+GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS: Final = "gen_ai.usage.cache_write.input_tokens"
+# semantic-conventions-genai #521: inference metrics under gen_ai.client.inference.*; embeddings
+# moved to their own duration in the same reorganisation (docs/gen-ai/client-embeddings.md).
+GEN_AI_CLIENT_INFERENCE_DURATION: Final = "gen_ai.client.inference.duration"
+GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK: Final = "gen_ai.client.inference.time_to_first_chunk"
+GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK: Final = "gen_ai.client.inference.time_per_output_chunk"
+GEN_AI_CLIENT_EMBEDDINGS_DURATION: Final = "gen_ai.client.embeddings.duration"
+# The operations the inference metrics cover (client-inference.md).
+INFERENCE_OPERATIONS: Final = frozenset((OP_CHAT, OP_TEXT_COMPLETION, OP_GENERATE_CONTENT))
+
+# Backend vocabularies (opt-in, SPEC §7): the extra keys a backend reads, beside the GenAI names.
+VOCABULARIES_ENV: Final = "OTEL_INSTRUMENTATION_LITELLM_VOCABULARIES"
+VOCABULARY_OPENINFERENCE: Final = "openinference"
+VOCABULARY_LANGFUSE: Final = "langfuse"
+VOCABULARY_SENTRY: Final = "sentry"
+
+# OpenInference (Arize Phoenix, Arize AX): openinference-semantic-conventions' SpanAttributes.
+OPENINFERENCE_SPAN_KIND: Final = "openinference.span.kind"
+OPENINFERENCE_KIND_LLM: Final = "LLM"
+OPENINFERENCE_KIND_EMBEDDING: Final = "EMBEDDING"
+OPENINFERENCE_KIND_RERANKER: Final = "RERANKER"
+OPENINFERENCE_KIND_CHAIN: Final = "CHAIN"
+LLM_MODEL_NAME: Final = "llm.model_name"
+EMBEDDING_MODEL_NAME: Final = "embedding.model_name"
+LLM_PROVIDER: Final = "llm.provider"
+LLM_SYSTEM: Final = "llm.system"
+LLM_TOKEN_COUNT_PROMPT: Final = "llm.token_count.prompt"
+LLM_TOKEN_COUNT_COMPLETION: Final = "llm.token_count.completion"
+LLM_TOKEN_COUNT_TOTAL: Final = "llm.token_count.total"
+LLM_TOKEN_COUNT_PROMPT_CACHE_READ: Final = "llm.token_count.prompt_details.cache_read"
+LLM_TOKEN_COUNT_PROMPT_CACHE_WRITE: Final = "llm.token_count.prompt_details.cache_write"
+LLM_TOKEN_COUNT_COMPLETION_REASONING: Final = "llm.token_count.completion_details.reasoning"
+LLM_COST_TOTAL: Final = "llm.cost.total"
+# gen_ai.provider.name -> (llm.provider, llm.system), the values OpenInference defines for them
+# (OpenInferenceLLMProviderValues / OpenInferenceLLMSystemValues); None where it has no system.
+OPENINFERENCE_PROVIDERS: Final[dict[str, tuple[str, str | None]]] = {
+    "openai": ("openai", "openai"),
+    "anthropic": ("anthropic", "anthropic"),
+    "cohere": ("cohere", "cohere"),
+    "mistral_ai": ("mistralai", "mistralai"),
+    "deepseek": ("deepseek", None),
+    "groq": ("groq", None),
+    "perplexity": ("perplexity", None),
+    "x_ai": ("xai", None),
+    "azure.ai.openai": ("azure", "openai"),
+    "azure.ai.inference": ("azure", None),
+    "aws.bedrock": ("aws", None),
+    "gcp.vertex_ai": ("google", "vertexai"),
+    "gcp.gemini": ("google", None),
+}
+
+# Langfuse (OTLP endpoint): LangfuseOtelSpanAttributes in its server's otel/attributes.ts.
+LANGFUSE_OBSERVATION_COMPLETION_START_TIME: Final = "langfuse.observation.completion_start_time"
+LANGFUSE_OBSERVATION_TYPE: Final = "langfuse.observation.type"
+LANGFUSE_TYPE_CHAIN: Final = "chain"
+
+# Sentry (AI Agents): the names of sentry-conventions its dashboards were built on, now aliases
+# of the GenAI names in newer Relay releases.
+SENTRY_USAGE_INPUT_TOKENS_CACHED: Final = "gen_ai.usage.input_tokens.cached"
+SENTRY_USAGE_INPUT_TOKENS_CACHE_WRITE: Final = "gen_ai.usage.input_tokens.cache_write"
+SENTRY_USAGE_OUTPUT_TOKENS_REASONING: Final = "gen_ai.usage.output_tokens.reasoning"
+SENTRY_COST_TOTAL_TOKENS: Final = "gen_ai.cost.total_tokens"

@@ -30,6 +30,7 @@ from litellm_otel.config import ContentCapture
 from litellm_otel.metrics import Metrics
 from litellm_otel.stream_state import StreamState
 from litellm_otel.streams import TracedStream
+from litellm_otel.vocabularies import Vocabularies
 
 _logger: Final = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ class Telemetry:
     metadata_keys: tuple[str, ...] = ()  # allow-listed keys of the call's `metadata` to record
     request_hook: RequestHook | None = None
     response_hook: ResponseHook | None = None
+    vocabularies: Vocabularies | None = None  # None unless the user enabled backend vocabularies
+    latest_semconv: bool = False  # OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental
 
 
 def bind_params(positional: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Params:
@@ -189,17 +192,23 @@ class Traced:
         *,
         result: object = _NO_RESULT,
     ) -> None:
-        """The one place a span ends: our attributes, then the error or (on success) the response
-        hook, which can read and override them; metrics are recorded after the end."""
+        """The one place a span ends: our attributes and the enabled backends' keys, then the error
+        or (on success) the response hook, which can read and override them; metrics are recorded
+        after the end."""
         duration = time.perf_counter() - self._started
         error_type = None
         try:
             if exc is not None:
                 error = extract.error_attributes(exc)
                 error_type = str(error[sc.ERROR_TYPE])
+            if attributes and self._telemetry.latest_semconv:
+                extract.use_latest_names(attributes)
             if self.span.is_recording():
                 if attributes:
                     self.span.set_attributes(attributes)
+                vocabularies = self._telemetry.vocabularies
+                if vocabularies is not None:
+                    self._set_backend_attributes(vocabularies, attributes or {}, duration)
                 if exc is not None:
                     self._record_error(exc, error)
                 elif result is not _NO_RESULT:
@@ -215,6 +224,21 @@ class Traced:
             self._after_end(attributes, error_type, duration, stream)
         except Exception:
             _logger.debug("litellm-otel: could not record metrics or events", exc_info=True)
+
+    def _set_backend_attributes(
+        self, vocabularies: Vocabularies, attributes: extract.Attributes, duration: float
+    ) -> None:
+        # On its own: a vocabulary that fails must not cost the span its error or the hook.
+        try:
+            self.span.set_attributes(self._backend_attributes(vocabularies, attributes, duration))
+        except Exception:
+            _logger.debug("litellm-otel: could not add the backends' keys", exc_info=True)
+
+    def _backend_attributes(
+        self, vocabularies: Vocabularies, attributes: extract.Attributes, duration: float
+    ) -> extract.Attributes:
+        """The backends' keys of a span that only orchestrates: their chain kind."""
+        return vocabularies.internal
 
     def _record_error(self, exc: BaseException, error: extract.Attributes) -> None:
         secrets = extract.secrets(self._params)
@@ -307,6 +331,12 @@ class Call(Traced):
             except Exception:
                 _logger.debug("litellm-otel: the request hook raised", exc_info=True)
         return call
+
+    def _backend_attributes(
+        self, vocabularies: Vocabularies, attributes: extract.Attributes, duration: float
+    ) -> extract.Attributes:
+        """The backends' keys of one provider request, from its request and result attributes."""
+        return vocabularies.client(self._attributes, attributes, time.time() - duration)
 
     def _common_attributes(self, hidden: Mapping[str, Any]) -> extract.Attributes:
         attributes: extract.Attributes = {}
