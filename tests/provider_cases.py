@@ -28,6 +28,8 @@ MODES: Final = (PLAIN, STREAM_USAGE, STREAM)
 
 ABSENT: Final = "<absent>"
 ANY_COUNT: Final = "<a count>"  # LiteLLM's own token count: present, positive, marked estimated
+# The id LiteLLM gives a reply whose provider sent none (`ModelResponse`'s "chatcmpl-<uuid4>").
+LITELLM_ID: Final = "<an id LiteLLM made up>"
 
 # The table's columns: short name -> attribute.
 COLUMNS: Final = {
@@ -73,12 +75,52 @@ def api_base_args(wire: str, suffix: str = "") -> Callable[[FakeProvider], dict[
     return lambda provider: {"api_base": provider.base_for(wire) + suffix, "api_key": API_KEY}
 
 
+def bedrock_args(wire: str) -> Callable[[FakeProvider], dict[str, Any]]:
+    """Bedrock as its users reach it: a runtime endpoint and AWS keys (LiteLLM signs the request
+    with SigV4). The secret key is the tests' API key, so the telemetry scan looks for it."""
+    return lambda provider: {
+        "aws_bedrock_runtime_endpoint": provider.base_for(wire),
+        "aws_access_key_id": "AKIAFAKE14AEXAMPLE",
+        "aws_secret_access_key": API_KEY,
+        "aws_region_name": "eu-west-3",
+    }
+
+
 CASES: Final[tuple[Case, ...]] = (
     Case("Mistral", "mistral", "mistral/mistral-small-latest", "mistral_ai", api_base_args("mistral", "/v1")),
+    Case(
+        "Bedrock Converse",
+        "bedrock_converse",
+        "bedrock/converse/anthropic.claude-3-7-sonnet-20250219-v1:0",
+        "aws.bedrock",
+        bedrock_args("bedrock_converse"),
+    ),
 )
 
+
+def _in_every_mode(case: str, column: str, limit: Limit) -> dict[tuple[str, str, str], Limit]:
+    return {(case, mode, column): limit for mode in MODES}
+
+
+_BEDROCK_CONVERSE_MODEL: Final = "anthropic.claude-3-7-sonnet-20250219-v1:0"
+
 # (case name, mode, column) -> Limit
-LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {}
+LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
+    **_in_every_mode(
+        "Bedrock Converse",
+        "response id",
+        Limit(">=1.79", LITELLM_ID, "Converse replies carry no id; LiteLLM makes one up"),
+    ),
+    **_in_every_mode(
+        "Bedrock Converse",
+        "response model",
+        Limit(
+            ">=1.79",
+            _BEDROCK_CONVERSE_MODEL,
+            "Converse replies name no model; LiteLLM reports the requested model id",
+        ),
+    ),
+}
 
 
 def truth_for(case: Case, mode: str) -> Truth | None:
@@ -133,7 +175,9 @@ def price(model: str, truth: Truth, model_cost: Mapping[str, Any]) -> float | No
     output at theirs; the provider's own figure when its API reports one."""
     if truth.cost is not None:
         return truth.cost
-    entry = model_cost.get(model) or model_cost.get(model.split("/", 1)[-1])
+    parts = model.split("/")  # LiteLLM's routes prefix the model: "bedrock/converse/<model id>"
+    keys = ("/".join(parts[i:]) for i in range(len(parts)))
+    entry = next((model_cost[key] for key in keys if key in model_cost), None)
     if not entry or entry.get("input_cost_per_token") is None:
         return None
     input_rate = float(entry["input_cost_per_token"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import importlib.metadata
 import math
+import re
 from typing import Any
 
 import litellm
@@ -23,6 +24,7 @@ from provider_cases import (
     CASES,
     COLUMNS,
     LIMITS,
+    LITELLM_ID,
     MODES,
     PLAIN,
     STREAM,
@@ -89,6 +91,8 @@ def test_the_span_says_what_the_provider_reported(
             got = tuple(got)
         if value == ANY_COUNT:
             ok = isinstance(got, int) and got > 0
+        elif value == LITELLM_ID:
+            ok = isinstance(got, str) and re.fullmatch(r"chatcmpl-[0-9a-f-]{36}", got) is not None
         else:
             ok = got == (tuple(value) if isinstance(value, list) else value)
         if not ok:
