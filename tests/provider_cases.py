@@ -95,6 +95,14 @@ CASES: Final[tuple[Case, ...]] = (
         "aws.bedrock",
         bedrock_args("bedrock_converse"),
     ),
+    Case(
+        "Bedrock invoke (Anthropic)",
+        "bedrock_invoke",
+        "bedrock/invoke/anthropic.claude-3-5-haiku-20241022-v1:0",
+        "aws.bedrock",
+        bedrock_args("bedrock_invoke"),
+    ),
+    Case("Gemini", "gemini", "gemini/gemini-2.5-flash", "gcp.gemini", api_base_args("gemini", "/v1beta")),
 )
 
 
@@ -119,6 +127,16 @@ LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
             _BEDROCK_CONVERSE_MODEL,
             "Converse replies name no model; LiteLLM reports the requested model id",
         ),
+    ),
+    **_in_every_mode(
+        "Bedrock invoke (Anthropic)",
+        "response id",
+        Limit(">=1.79", LITELLM_ID, "LiteLLM replaces Anthropic's msg_bdrk_… id and keeps it nowhere"),
+    ),
+    **_in_every_mode(
+        "Gemini",
+        "response model",
+        Limit("<1.80", "gemini-2.5-flash", "LiteLLM 1.79 ignores modelVersion: the requested model"),
     ),
 }
 

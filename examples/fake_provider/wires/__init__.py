@@ -9,9 +9,18 @@ provider's reply reported, in litellm-otel's terms, for the tests to compare spa
 
 from __future__ import annotations
 
-from . import bedrock_converse, mistral
+from . import bedrock_converse, bedrock_invoke, gemini, mistral
 from .truth import Truth, Wire
 
-WIRES: dict[str, Wire] = {wire.name: wire for wire in (mistral.WIRE, bedrock_converse.WIRE)}
+WIRES: dict[str, Wire] = {
+    wire.name: wire
+    for wire in (
+        mistral.WIRE,
+        bedrock_converse.WIRE,
+        bedrock_invoke.WIRE,
+        gemini.GEMINI,
+        gemini.VERTEX,
+    )
+}
 
 __all__ = ["WIRES", "Truth", "Wire"]
