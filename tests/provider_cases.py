@@ -9,8 +9,10 @@ stops holding (LiteLLM fixed it, or we did) fails its test, so the table cannot 
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from packaging.specifiers import SpecifierSet
@@ -86,6 +88,36 @@ def bedrock_args(wire: str) -> Callable[[FakeProvider], dict[str, Any]]:
     }
 
 
+def vertex_args(provider: FakeProvider) -> dict[str, Any]:
+    """Vertex AI with a workload-identity credential (google-auth's `external_account`) whose
+    STS token endpoint is the fake: LiteLLM refreshes it, offline, through google-auth (an
+    `authorized_user` credential's `token_uri` is always Google's). `api_base` names the
+    publisher model, as a proxy would. The client secret is the tests' API key, so the
+    telemetry scan looks for it."""
+    base = provider.base_for("vertex_ai")
+    subject_token = Path(tempfile.gettempdir()) / "litellm-otel-fake-subject-token"
+    subject_token.write_text("fake-subject-token")
+    return {
+        "api_base": f"{base}/v1/projects/{_VERTEX_PROJECT}/locations/{_VERTEX_LOCATION}"
+        "/publishers/google/models/gemini-2.5-pro",
+        "vertex_project": _VERTEX_PROJECT,
+        "vertex_location": _VERTEX_LOCATION,
+        "vertex_credentials": {
+            "type": "external_account",
+            "audience": _VERTEX_AUDIENCE,
+            "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+            "token_url": f"{base}/token",
+            "credential_source": {"file": str(subject_token)},
+            "client_id": "fake-client",
+            "client_secret": API_KEY,
+        },
+    }
+
+
+_VERTEX_PROJECT: Final = "litellm-otel-fake"
+_VERTEX_AUDIENCE: Final = "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q"
+_VERTEX_LOCATION: Final = "europe-west4"
+
 CASES: Final[tuple[Case, ...]] = (
     Case("Mistral", "mistral", "mistral/mistral-small-latest", "mistral_ai", api_base_args("mistral", "/v1")),
     Case(
@@ -103,6 +135,7 @@ CASES: Final[tuple[Case, ...]] = (
         bedrock_args("bedrock_invoke"),
     ),
     Case("Gemini", "gemini", "gemini/gemini-2.5-flash", "gcp.gemini", api_base_args("gemini", "/v1beta")),
+    Case("Vertex AI", "vertex_ai", "vertex_ai/gemini-2.5-pro", "gcp.vertex_ai", vertex_args),
 )
 
 
@@ -137,6 +170,11 @@ LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
         "Gemini",
         "response model",
         Limit("<1.80", "gemini-2.5-flash", "LiteLLM 1.79 ignores modelVersion: the requested model"),
+    ),
+    **_in_every_mode(
+        "Vertex AI",
+        "response model",
+        Limit("<1.80", "gemini-2.5-pro", "LiteLLM 1.79 ignores modelVersion: the requested model"),
     ),
 }
 

@@ -9,7 +9,9 @@ has ``promptTokenCount`` (including the ``cachedContentTokenCount`` read from th
 ``usageMetadata``, whether asked or not, the last one with the final counts and
 ``finishReason``. Checked against LiteLLM's ``VertexGeminiConfig._calculate_usage`` (1.79,
 1.110): ``completion_tokens`` = candidates + thoughts when the total says candidates exclude
-them (``is_candidate_token_count_inclusive``), the SPEC's output tokens.
+them (``is_candidate_token_count_inclusive``), the SPEC's output tokens. Vertex AI's wire also
+answers ``POST /token`` as Google's STS token exchange, so LiteLLM's Vertex credentials work
+offline.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from .truth import Truth, Wire
 if TYPE_CHECKING:
     from fake_provider.base import Endpoint
     from fake_provider.scenarios import _Scenario
+
+
+_ACCESS_TOKEN: Final = "ya29.fake-vertex-access-token"
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,21 @@ def _candidate(text: str, finished: bool) -> JSONObject:
     return candidate
 
 
-def _serve(reply: _Reply) -> Callable[[Endpoint, str, JSONObject, _Scenario], None]:
+def _serve(reply: _Reply, *, oauth: bool) -> Callable[[Endpoint, str, JSONObject, _Scenario], None]:
     def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> None:
+        if oauth and path == "/token":
+            # Google's STS token exchange, for a workload-identity credential whose `token_url`
+            # points here: how LiteLLM gets a Vertex AI access token offline.
+            endpoint._send_json(
+                200,
+                {
+                    "access_token": _ACCESS_TOKEN,
+                    "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
+                    "token_type": "Bearer",
+                    "expires_in": 3599,
+                },
+            )
+            return
         _, _, operation = path.rpartition(":")
         if "/models/" not in path or operation not in ("generateContent", "streamGenerateContent"):
             endpoint._send_error(404, f"Unknown Gemini path {path}", anthropic=False)
@@ -108,14 +126,14 @@ _VERTEX: Final = _Reply("Zt4uafr2N7-vertexAIx9Q", "gemini-2.5-pro-preview-06-05"
 
 GEMINI: Final = Wire(
     name="gemini",
-    serve=_serve(_GEMINI),
+    serve=_serve(_GEMINI, oauth=False),
     truth=_GEMINI.truth(),
     stream_truth=_GEMINI.truth(),
     streams_usage_unasked=True,
 )
 VERTEX: Final = Wire(
     name="vertex_ai",
-    serve=_serve(_VERTEX),
+    serve=_serve(_VERTEX, oauth=True),
     truth=_VERTEX.truth(),
     stream_truth=_VERTEX.truth(),
     streams_usage_unasked=True,
