@@ -115,7 +115,9 @@ def vertex_args(provider: FakeProvider) -> dict[str, Any]:
 
 
 _VERTEX_PROJECT: Final = "litellm-otel-fake"
-_VERTEX_AUDIENCE: Final = "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q"
+_VERTEX_AUDIENCE: Final = (
+    "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q"
+)
 _VERTEX_LOCATION: Final = "europe-west4"
 
 CASES: Final[tuple[Case, ...]] = (
