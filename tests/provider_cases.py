@@ -138,6 +138,7 @@ CASES: Final[tuple[Case, ...]] = (
     ),
     Case("Gemini", "gemini", "gemini/gemini-2.5-flash", "gcp.gemini", api_base_args("gemini", "/v1beta")),
     Case("Vertex AI", "vertex_ai", "vertex_ai/gemini-2.5-pro", "gcp.vertex_ai", vertex_args),
+    Case("Cohere", "cohere", "cohere_chat/command-a-03-2025", "cohere", api_base_args("cohere", "/v2/chat")),
 )
 
 
@@ -178,6 +179,28 @@ LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
         "response model",
         Limit("<1.80", "gemini-2.5-pro", "LiteLLM 1.79 ignores modelVersion: the requested model"),
     ),
+    **_in_every_mode(
+        "Cohere",
+        "response id",
+        Limit(">=1.79", LITELLM_ID, "LiteLLM replaces Cohere's id and keeps it nowhere"),
+    ),
+    **_in_every_mode(
+        "Cohere",
+        "response model",
+        Limit(
+            ">=1.79", "command-a-03-2025", "Cohere replies name no model; LiteLLM reports the requested one"
+        ),
+    ),
+    ("Cohere", PLAIN, "cost"): Limit(
+        ">=1.79", 0.00205, "LiteLLM prices usage.tokens (512 in), not the billed_units Cohere charges (480)"
+    ),
+    **{
+        ("Cohere", mode, column): Limit(
+            ">=1.79", ANY_COUNT, "LiteLLM misses message-end (its parser wants an `event` key): its own count"
+        )
+        for mode in (STREAM_USAGE, STREAM)
+        for column in ("input", "output")
+    },
 }
 
 

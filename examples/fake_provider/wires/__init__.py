@@ -9,7 +9,7 @@ provider's reply reported, in litellm-otel's terms, for the tests to compare spa
 
 from __future__ import annotations
 
-from . import bedrock_converse, bedrock_invoke, gemini, mistral
+from . import bedrock_converse, bedrock_invoke, cohere, gemini, mistral
 from .truth import Truth, Wire
 
 WIRES: dict[str, Wire] = {
@@ -20,6 +20,7 @@ WIRES: dict[str, Wire] = {
         bedrock_invoke.WIRE,
         gemini.GEMINI,
         gemini.VERTEX,
+        cohere.WIRE,
     )
 }
 
