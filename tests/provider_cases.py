@@ -30,7 +30,8 @@ MODES: Final = (PLAIN, STREAM_USAGE, STREAM)
 
 ABSENT: Final = "<absent>"
 ANY_COUNT: Final = "<a count>"  # LiteLLM's own token count: present, positive, marked estimated
-# The id LiteLLM gives a reply whose provider sent none (`ModelResponse`'s "chatcmpl-<uuid4>").
+# The id LiteLLM gives a reply whose provider sent none (`ModelResponse`'s "chatcmpl-<uuid4>", or
+# a bare uuid4 on some streams).
 LITELLM_ID: Final = "<an id LiteLLM made up>"
 
 # The table's columns: short name -> attribute.
@@ -139,6 +140,7 @@ CASES: Final[tuple[Case, ...]] = (
     Case("Gemini", "gemini", "gemini/gemini-2.5-flash", "gcp.gemini", api_base_args("gemini", "/v1beta")),
     Case("Vertex AI", "vertex_ai", "vertex_ai/gemini-2.5-pro", "gcp.vertex_ai", vertex_args),
     Case("Cohere", "cohere", "cohere_chat/command-a-03-2025", "cohere", api_base_args("cohere", "/v2/chat")),
+    Case("Ollama", "ollama", "ollama_chat/llama3.1", "ollama_chat", api_base_args("ollama")),
 )
 
 
@@ -201,6 +203,9 @@ LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
         for mode in (STREAM_USAGE, STREAM)
         for column in ("input", "output")
     },
+    **_in_every_mode(
+        "Ollama", "response id", Limit(">=1.79", LITELLM_ID, "Ollama replies have no id; LiteLLM makes one up")
+    ),
 }
 
 

@@ -9,7 +9,7 @@ provider's reply reported, in litellm-otel's terms, for the tests to compare spa
 
 from __future__ import annotations
 
-from . import bedrock_converse, bedrock_invoke, cohere, gemini, mistral
+from . import bedrock_converse, bedrock_invoke, cohere, gemini, mistral, ollama
 from .truth import Truth, Wire
 
 WIRES: dict[str, Wire] = {
@@ -21,6 +21,7 @@ WIRES: dict[str, Wire] = {
         gemini.GEMINI,
         gemini.VERTEX,
         cohere.WIRE,
+        ollama.WIRE,
     )
 }
 
