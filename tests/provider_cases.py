@@ -204,7 +204,7 @@ LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
         for column in ("input", "output")
     },
     **_in_every_mode(
-        "Ollama", "response id", Limit(">=1.79", LITELLM_ID, "Ollama replies have no id; LiteLLM makes one up")
+        "Ollama", "response id", Limit(">=1.79", LITELLM_ID, "Ollama sends no id; LiteLLM makes one up")
     ),
 }
 
