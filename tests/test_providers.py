@@ -119,3 +119,23 @@ def test_the_span_says_what_the_provider_reported(
     elif not (isinstance(got_cost, float) and got_cost > 0):
         problems[sc.GEN_AI_USAGE_COST] = (got_cost, "<a price of the counted tokens>")
     assert not problems, f"LiteLLM {LITELLM_VERSION}: attribute (on the span, wanted): {problems}"
+
+
+def test_bedrock_server_is_the_endpoint_litellm_posts_to(
+    provider: FakeProvider,
+    instrument: LiteLLMInstrumentor,
+    span_exporter: InMemorySpanExporter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No api_base nor aws_bedrock_runtime_endpoint in the call: LiteLLM takes the endpoint from
+    # the environment (or builds it from the region) and reports api_base=None; the URL it
+    # logs before posting is the server.
+    monkeypatch.setenv("AWS_BEDROCK_RUNTIME_ENDPOINT", provider.base_for("bedrock_converse"))
+    case = next(case for case in CASES if case.wire == "bedrock_converse")
+    args = {k: v for k, v in case.args(provider).items() if k != "aws_bedrock_runtime_endpoint"}
+
+    litellm.completion(model=case.model, messages=USER_MESSAGES, **args)
+
+    actual = attributes(only_span(span_exporter))
+    assert actual[sc.SERVER_ADDRESS] == "127.0.0.1"
+    assert actual[sc.SERVER_PORT] == int(provider.base_url.rsplit(":", 1)[1])
