@@ -174,12 +174,15 @@ LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
     **_in_every_mode(
         "Gemini",
         "response model",
-        Limit("<1.80", "gemini-2.5-flash", "LiteLLM 1.79 ignores modelVersion: the requested model"),
+        Limit("<1.106", "gemini-2.5-flash", "LiteLLM ignores modelVersion (1.79, 1.90): the requested model"),
     ),
     **_in_every_mode(
         "Vertex AI",
         "response model",
-        Limit("<1.80", "gemini-2.5-pro", "LiteLLM 1.79 ignores modelVersion: the requested model"),
+        Limit("<1.106", "gemini-2.5-pro", "LiteLLM ignores modelVersion (1.79, 1.90): the requested model"),
+    ),
+    ("Vertex AI", PLAIN, "cost"): Limit(
+        "==1.106.*", 0.0, "LiteLLM 1.106 prices a Vertex reply at 0.0 (its completion_cost says so too)"
     ),
     **_in_every_mode(
         "Cohere",
@@ -205,6 +208,9 @@ LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
     },
     **_in_every_mode(
         "Ollama", "response id", Limit(">=1.79", LITELLM_ID, "Ollama sends no id; LiteLLM makes one up")
+    ),
+    **_in_every_mode(
+        "Ollama", "cost", Limit("==1.109.*", 0.0, "LiteLLM 1.109 prices local Ollama at 0.0; others don't")
     ),
 }
 
