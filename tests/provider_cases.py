@@ -9,8 +9,10 @@ stops holding (LiteLLM fixed it, or we did) fails its test, so the table cannot 
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from packaging.specifiers import SpecifierSet
@@ -32,7 +34,12 @@ ANY_COUNT: Final = "<a count>"  # LiteLLM's own token count: present, positive, 
 # LiteLLM's, marked as estimated, as for a stream whose provider sent none.
 ESTIMATED: Final = "<LiteLLM's estimate>"
 ANY_CASE: Final = "*"  # a limit of every provider
+EVERY_RELEASE: Final = ">=1.79"  # the releases of a limit seen on every supported LiteLLM
 REQUESTED: Final = "<the request model>"  # a "response model" limit: the model the caller named
+
+# The id LiteLLM gives a reply whose provider sent none (`ModelResponse`'s "chatcmpl-<uuid4>", or
+# a bare uuid4 on some streams).
+LITELLM_ID: Final = "<an id LiteLLM made up>"
 
 # The table's columns: short name -> attribute.
 COLUMNS: Final = {
@@ -78,12 +85,145 @@ def api_base_args(wire: str, suffix: str = "") -> Callable[[FakeProvider], dict[
     return lambda provider: {"api_base": provider.base_for(wire) + suffix, "api_key": API_KEY}
 
 
+def bedrock_args(wire: str) -> Callable[[FakeProvider], dict[str, Any]]:
+    """Bedrock as its users reach it: a runtime endpoint and AWS keys (LiteLLM signs the request
+    with SigV4). The secret key is the tests' API key, so the telemetry scan looks for it."""
+    return lambda provider: {
+        "aws_bedrock_runtime_endpoint": provider.base_for(wire),
+        "aws_access_key_id": "AKIAFAKE14AEXAMPLE",
+        "aws_secret_access_key": API_KEY,
+        "aws_region_name": "eu-west-3",
+    }
+
+
+def vertex_args(provider: FakeProvider) -> dict[str, Any]:
+    """Vertex AI with a workload-identity credential (google-auth's `external_account`) whose
+    STS token endpoint is the fake: LiteLLM refreshes it, offline, through google-auth (an
+    `authorized_user` credential's `token_uri` is always Google's). `api_base` names the
+    publisher model, as a proxy would. The client secret is the tests' API key, so the
+    telemetry scan looks for it."""
+    base = provider.base_for("vertex_ai")
+    subject_token = Path(tempfile.gettempdir()) / "litellm-otel-fake-subject-token"
+    subject_token.write_text("fake-subject-token")
+    return {
+        "api_base": f"{base}/v1/projects/{_VERTEX_PROJECT}/locations/{_VERTEX_LOCATION}"
+        "/publishers/google/models/gemini-2.5-pro",
+        "vertex_project": _VERTEX_PROJECT,
+        "vertex_location": _VERTEX_LOCATION,
+        "vertex_credentials": {
+            "type": "external_account",
+            "audience": _VERTEX_AUDIENCE,
+            "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+            "token_url": f"{base}/token",
+            "credential_source": {"file": str(subject_token)},
+            "client_id": "fake-client",
+            "client_secret": API_KEY,
+        },
+    }
+
+
+_VERTEX_PROJECT: Final = "litellm-otel-fake"
+_VERTEX_AUDIENCE: Final = (
+    "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q"
+)
+_VERTEX_LOCATION: Final = "europe-west4"
+
 CASES: Final[tuple[Case, ...]] = (
     Case("Mistral", "mistral", "mistral/mistral-small-latest", "mistral_ai", api_base_args("mistral", "/v1")),
+    Case(
+        "Bedrock Converse",
+        "bedrock_converse",
+        "bedrock/converse/anthropic.claude-3-7-sonnet-20250219-v1:0",
+        "aws.bedrock",
+        bedrock_args("bedrock_converse"),
+    ),
+    Case(
+        "Bedrock invoke (Anthropic)",
+        "bedrock_invoke",
+        "bedrock/invoke/anthropic.claude-3-5-haiku-20241022-v1:0",
+        "aws.bedrock",
+        bedrock_args("bedrock_invoke"),
+    ),
+    Case("Gemini", "gemini", "gemini/gemini-2.5-flash", "gcp.gemini", api_base_args("gemini", "/v1beta")),
+    Case("Vertex AI", "vertex_ai", "vertex_ai/gemini-2.5-pro", "gcp.vertex_ai", vertex_args),
+    Case("Cohere", "cohere", "cohere_chat/command-a-03-2025", "cohere", api_base_args("cohere", "/v2/chat")),
+    Case("Ollama", "ollama", "ollama_chat/llama3.1", "ollama_chat", api_base_args("ollama")),
 )
+
+
+def _in_every_mode(case: str, column: str, limit: Limit) -> dict[tuple[str, str, str], Limit]:
+    return {(case, mode, column): limit for mode in MODES}
+
+
+_BEDROCK_CONVERSE_MODEL: Final = "anthropic.claude-3-7-sonnet-20250219-v1:0"
 
 # (case name or ANY_CASE, mode, column or "usage") -> Limit
 LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
+    **_in_every_mode(
+        "Bedrock Converse",
+        "response id",
+        Limit(EVERY_RELEASE, LITELLM_ID, "Converse replies carry no id; LiteLLM makes one up"),
+    ),
+    **_in_every_mode(
+        "Bedrock Converse",
+        "response model",
+        Limit(
+            EVERY_RELEASE,
+            _BEDROCK_CONVERSE_MODEL,
+            "Converse replies name no model; LiteLLM reports the requested model id",
+        ),
+    ),
+    **_in_every_mode(
+        "Bedrock invoke (Anthropic)",
+        "response id",
+        Limit(EVERY_RELEASE, LITELLM_ID, "LiteLLM replaces Anthropic's msg_bdrk_… id and keeps it nowhere"),
+    ),
+    **_in_every_mode(
+        "Gemini",
+        "response model",
+        Limit("<1.106", "gemini-2.5-flash", "LiteLLM ignores modelVersion (1.79, 1.90): the requested model"),
+    ),
+    **_in_every_mode(
+        "Vertex AI",
+        "response model",
+        Limit("<1.106", "gemini-2.5-pro", "LiteLLM ignores modelVersion (1.79, 1.90): the requested model"),
+    ),
+    ("Vertex AI", PLAIN, "cost"): Limit(
+        "==1.106.*", 0.0, "LiteLLM 1.106 prices a Vertex reply at 0.0 (its completion_cost says so too)"
+    ),
+    **_in_every_mode(
+        "Cohere",
+        "response id",
+        Limit(EVERY_RELEASE, LITELLM_ID, "LiteLLM replaces Cohere's id and keeps it nowhere"),
+    ),
+    **_in_every_mode(
+        "Cohere",
+        "response model",
+        Limit(
+            EVERY_RELEASE,
+            "command-a-03-2025",
+            "Cohere replies name no model; LiteLLM reports the requested one",
+        ),
+    ),
+    ("Cohere", PLAIN, "cost"): Limit(
+        EVERY_RELEASE,
+        0.00205,
+        "LiteLLM prices usage.tokens (512 in), not the billed_units Cohere charges (480)",
+    ),
+    **{
+        ("Cohere", mode, "usage"): Limit(
+            EVERY_RELEASE,
+            ESTIMATED,
+            "LiteLLM misses message-end (its parser wants an `event` key): its own count",
+        )
+        for mode in (STREAM_USAGE, STREAM)
+    },
+    **_in_every_mode(
+        "Ollama", "response id", Limit(EVERY_RELEASE, LITELLM_ID, "Ollama sends no id; LiteLLM makes one up")
+    ),
+    **_in_every_mode(
+        "Ollama", "cost", Limit("==1.109.*", 0.0, "LiteLLM 1.109 prices local Ollama at 0.0; others don't")
+    ),
     ("Mistral", STREAM_USAGE, "usage"): Limit("<1.80", ESTIMATED, "1.79 drops Mistral's chunk usage"),
     ("Mistral", STREAM, "usage"): Limit("<1.80", ESTIMATED, "1.79 drops Mistral's chunk usage"),
     # LiteLLM overwrites the provider's model name on every chunk with the request model; it
@@ -173,7 +313,9 @@ def price(model: str, truth: Truth, model_cost: Mapping[str, Any]) -> float | No
     output at theirs; the provider's own figure when its API reports one."""
     if truth.cost is not None:
         return truth.cost
-    entry = model_cost.get(model) or model_cost.get(model.split("/", 1)[-1])
+    parts = model.split("/")  # LiteLLM's routes prefix the model: "bedrock/converse/<model id>"
+    keys = ("/".join(parts[i:]) for i in range(len(parts)))
+    entry = next((model_cost[key] for key in keys if key in model_cost), None)
     if not entry or entry.get("input_cost_per_token") is None:
         return None
     input_rate = float(entry["input_cost_per_token"])

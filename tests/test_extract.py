@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -248,13 +249,18 @@ class _KeptChunks:
     """A stream as LiteLLM leaves it: the chunks it kept, counting how often they are walked."""
 
     def __init__(self, chunks: list[Any]) -> None:
-        self._chunks = chunks
+        self.chunks = _CountedWalks(self, chunks)
         self.walks = 0
 
-    @property
-    def chunks(self) -> list[Any]:
-        self.walks += 1
-        return self._chunks
+
+class _CountedWalks(list[Any]):
+    def __init__(self, owner: _KeptChunks, chunks: list[Any]) -> None:
+        super().__init__(chunks)
+        self._owner = owner
+
+    def __iter__(self) -> Iterator[Any]:
+        self._owner.walks += 1
+        return super().__iter__()
 
 
 def _state_with_hidden_usage(usage: Usage | None) -> StreamState:
@@ -298,10 +304,42 @@ def test_stream_usage_does_not_walk_kept_chunks_after_an_all_zero_hidden_total()
 
 
 def test_stream_usage_walks_kept_chunks_when_there_is_no_hidden_total() -> None:
-    stream = _KeptChunks([_usage_chunk(10, 20)])
+    stream = _KeptChunks([_usage_chunk(10, 20), litellm.ModelResponseStream(choices=[])])
     state = _state_with_hidden_usage(None)
 
     usage = shapes.stream_usage(state, stream)
 
     assert stream.walks == 1
     assert extract.usage_attributes(usage)[sc.GEN_AI_USAGE_INPUT_TOKENS] == 10
+
+
+def test_stream_usage_takes_the_last_kept_chunks_count_over_litellms_zero_total() -> None:
+    # LiteLLM 1.79 on Bedrock ConverseStream without include_usage: the hidden total (zeros)
+    # is made when the finishing chunk goes out, before the trailing `metadata` frame's usage.
+    final = _usage_chunk(3100, 93)
+    stream = _KeptChunks([litellm.ModelResponseStream(choices=[]) for _ in range(3)] + [final])
+    state = _state_with_hidden_usage(Usage(prompt_tokens=0, completion_tokens=0, total_tokens=0))
+
+    usage = shapes.stream_usage(state, stream)
+
+    assert stream.walks == 0
+    assert extract.usage_attributes(usage)[sc.GEN_AI_USAGE_INPUT_TOKENS] == 3100
+
+
+def test_stream_usage_takes_the_last_kept_chunks_details_over_litellms_total() -> None:
+    # LiteLLM 1.79 on Gemini without include_usage: the hidden total has prompt and completion
+    # tokens only; the provider's cache and reasoning counts are on the last chunk it kept.
+    final = litellm.ModelResponseStream(choices=[])
+    final.usage = Usage(
+        prompt_tokens=500,
+        completion_tokens=90,
+        prompt_tokens_details={"cached_tokens": 200},
+        completion_tokens_details={"reasoning_tokens": 40},
+    )
+    stream = _KeptChunks([final])
+    state = _state_with_hidden_usage(Usage(prompt_tokens=500, completion_tokens=90))
+
+    attributes = extract.usage_attributes(shapes.stream_usage(state, stream))
+
+    assert attributes[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] == 200
+    assert attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] == 40

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 from typing import Any
 
 import litellm
@@ -21,6 +22,7 @@ from provider_cases import (
     ABSENT,
     ANY_COUNT,
     CASES,
+    LITELLM_ID,
     MODES,
     PLAIN,
     STREAM,
@@ -77,6 +79,8 @@ def test_the_span_says_what_the_provider_reported(
             got = tuple(got)
         if value == ANY_COUNT:
             ok = isinstance(got, int) and got > 0
+        elif value == LITELLM_ID:
+            ok = isinstance(got, str) and re.fullmatch(r"(chatcmpl-)?[0-9a-f-]{36}", got) is not None
         else:
             ok = got == (tuple(value) if isinstance(value, list) else value)
         if not ok:
@@ -104,3 +108,23 @@ def test_readme_provider_table_is_the_one_the_matrix_proves() -> None:
     from provider_table import README, readme_table, table
 
     assert readme_table(README.read_text()) == table(), "run: python tests/provider_table.py --write"
+
+
+def test_bedrock_server_is_the_endpoint_litellm_posts_to(
+    provider: FakeProvider,
+    instrument: LiteLLMInstrumentor,
+    span_exporter: InMemorySpanExporter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No api_base nor aws_bedrock_runtime_endpoint in the call: LiteLLM takes the endpoint from
+    # the environment (or builds it from the region) and reports api_base=None; the URL it
+    # logs before posting is the server.
+    monkeypatch.setenv("AWS_BEDROCK_RUNTIME_ENDPOINT", provider.base_for("bedrock_converse"))
+    case = next(case for case in CASES if case.wire == "bedrock_converse")
+    args = {k: v for k, v in case.args(provider).items() if k != "aws_bedrock_runtime_endpoint"}
+
+    litellm.completion(model=case.model, messages=USER_MESSAGES, **args)
+
+    actual = attributes(only_span(span_exporter))
+    assert actual[sc.SERVER_ADDRESS] == "127.0.0.1"
+    assert actual[sc.SERVER_PORT] == int(provider.base_url.rsplit(":", 1)[1])

@@ -145,6 +145,21 @@ def test_openai_stream_usage_with_include_usage(
 
 
 @pytest.mark.usefixtures("instrument")
+def test_openai_compatible_stream_usage_is_the_providers_not_litellms_estimate(
+    provider: FakeProvider, span_exporter: InMemorySpanExporter
+) -> None:
+    # LiteLLM 1.79 on azure_ai with include_usage hands the caller a usage chunk of its own
+    # token estimate; the provider's usage chunk is the last one it kept (`stream.chunks`).
+    list(
+        litellm.completion(
+            **openai_stream(provider, model="azure_ai/mistral-large-2407", stream_options=INCLUDE_USAGE)
+        )
+    )
+
+    assert_subset(assert_one_stream_span(span_exporter, completed=True), OPENAI_STREAM_USAGE)
+
+
+@pytest.mark.usefixtures("instrument")
 def test_streaming_usage_without_include_usage_is_counted_by_litellm(
     provider: FakeProvider, span_exporter: InMemorySpanExporter
 ) -> None:

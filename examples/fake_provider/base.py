@@ -93,10 +93,13 @@ class Endpoint(BaseHTTPRequestHandler):
             headers["retry-after"] = "0"
         self._send_json(status, payload, headers)
 
-    def _stream(self, events: Iterable[bytes | None]) -> None:
-        """Send ``events`` as a chunked text/event-stream; ``None`` aborts the connection."""
+    def _stream(
+        self, events: Iterable[bytes | None], content_type: str = "text/event-stream; charset=utf-8"
+    ) -> None:
+        """Send ``events`` as a chunked body (an event stream unless ``content_type`` says
+        otherwise: AWS event-stream frames, NDJSON); ``None`` aborts the connection."""
         self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()

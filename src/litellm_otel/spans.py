@@ -338,6 +338,20 @@ class Call(Traced):
         """The backends' keys of one provider request, from its request and result attributes."""
         return vocabularies.client(self._attributes, attributes, time.time() - duration)
 
+    def endpoint_used(self, api_base: str | None) -> None:
+        """`server.*` from the URL LiteLLM posts to, when the call's arguments named no server
+        (Bedrock builds it from `aws_bedrock_runtime_endpoint` or the region): set on the span
+        before it ends, and on the metrics' attributes."""
+        if self._has_server or api_base is None:
+            return
+        server = extract.server_attributes(api_base)
+        if not server:
+            return
+        self._has_server = True
+        self._attributes.update(server)
+        if self.span.is_recording():
+            self.span.set_attributes(server)
+
     def _common_attributes(self, hidden: Mapping[str, Any]) -> extract.Attributes:
         attributes: extract.Attributes = {}
         if self.handoff_at is not None:

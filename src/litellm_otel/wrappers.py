@@ -22,6 +22,7 @@ from opentelemetry import context
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 
+from litellm_otel._litellm import shapes
 from litellm_otel.router import FallbacksCall, RouterCall
 from litellm_otel.spans import (
     CURRENT_CALL,
@@ -164,8 +165,11 @@ def stamp_handoff(
     wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     """Wraps LiteLLM's `Logging.pre_call`, which runs right before each provider request: the
-    first one of a traced call marks the end of LiteLLM's preprocessing (retries excluded)."""
+    first one of a traced call marks the end of LiteLLM's preprocessing (retries excluded), and
+    the URL it logs is the server of a call whose arguments did not name one (Bedrock)."""
     call = active(CURRENT_CALL)
-    if isinstance(call, Call) and call.handoff_at is None:
-        call.handoff_at = time.perf_counter()
+    if isinstance(call, Call):
+        if call.handoff_at is None:
+            call.handoff_at = time.perf_counter()
+        call.endpoint_used(shapes.logged_api_base(args, kwargs))
     return wrapped(*args, **kwargs)

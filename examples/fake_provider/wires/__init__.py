@@ -9,9 +9,20 @@ provider's reply reported, in litellm-otel's terms, for the tests to compare spa
 
 from __future__ import annotations
 
-from . import mistral
+from . import bedrock_converse, bedrock_invoke, cohere, gemini, mistral, ollama
 from .truth import Truth, Wire
 
-WIRES: dict[str, Wire] = {wire.name: wire for wire in (mistral.WIRE,)}
+WIRES: dict[str, Wire] = {
+    wire.name: wire
+    for wire in (
+        mistral.WIRE,
+        bedrock_converse.WIRE,
+        bedrock_invoke.WIRE,
+        gemini.GEMINI,
+        gemini.VERTEX,
+        cohere.WIRE,
+        ollama.WIRE,
+    )
+}
 
 __all__ = ["WIRES", "Truth", "Wire"]

@@ -37,6 +37,15 @@ def provider_response_model(stream: object) -> str | None:
     return text(getattr(stream, "_provider_response_model", None))
 
 
+def logged_api_base(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> str | None:
+    """The URL LiteLLM is about to post to, from its `Logging.pre_call(input, api_key, model,
+    additional_args)` call: every provider handler logs it as `additional_args["api_base"]`
+    (1.79 … 1.110.2). For Bedrock it is the only place the endpoint shows: LiteLLM builds it
+    from `aws_bedrock_runtime_endpoint` or the region and reports `api_base=None` elsewhere."""
+    additional = kwargs.get("additional_args", args[3] if len(args) > 3 else None)
+    return text(field(additional, "api_base"))
+
+
 _TAIL_CHUNKS: Final = 4  # how many of a stream's last kept chunks may hold its usage
 
 
@@ -46,6 +55,37 @@ def _input_tokens(usage: object) -> int:
 
 def _output_tokens(usage: object) -> int:
     return count(field(usage, "completion_tokens")) or count(field(usage, "output_tokens")) or 0
+
+
+def _chunk_usage(chunk: object) -> Any:
+    # LiteLLM's chunks are read from their dicts (most have no usage, in neither dict; 1.79
+    # keeps a usage chunk's usage among pydantic's extra fields).
+    data = getattr(chunk, "__dict__", None)
+    extra = getattr(chunk, "__pydantic_extra__", _MISSING)
+    if type(data) is dict and (extra is None or type(extra) is dict):
+        usage = data.get("usage")
+        if usage is None and extra:
+            usage = extra.get("usage")
+        return usage
+    return field(chunk, "usage")
+
+
+def final_chunk_usage(chunks: object) -> Any:
+    """The usage on the last chunk LiteLLM kept of a stream (`stream.chunks`), when it is a
+    whole count (has input tokens), else None.
+
+    The kept chunks are LiteLLM's parse of each provider frame, before its stream wrapper
+    totals or re-counts anything; providers that send usage put their final, cumulative count
+    on their last frame (Bedrock's `metadata` event, Gemini's last chunk, OpenAI-compatible
+    usage chunks). What LiteLLM derives from them can be worse: 1.79 totals the hidden usage
+    when the finishing chunk goes out, before Bedrock's trailing `metadata` frame (zeros), and
+    with prompt and completion tokens only (Gemini's cache and reasoning counts lost); its
+    usage chunk for `include_usage` on azure_ai is a token estimate.
+    """
+    if not isinstance(chunks, list) or not chunks:
+        return None
+    usage = _chunk_usage(chunks[-1])
+    return usage if _input_tokens(usage) else None
 
 
 def merged_usage(chunks: object) -> dict[str, Any] | None:
@@ -62,17 +102,8 @@ def merged_usage(chunks: object) -> dict[str, Any] | None:
             totals[name] = value
 
     for chunk in chunks:
-        # Every chunk of the stream is walked once: LiteLLM's chunks are read from their dicts
-        # here without a call per chunk (most have no usage, in neither dict; 1.79 keeps a
-        # usage chunk's usage among pydantic's extra fields).
-        data = getattr(chunk, "__dict__", None)
-        extra = getattr(chunk, "__pydantic_extra__", _MISSING)
-        if type(data) is dict and (extra is None or type(extra) is dict):
-            usage = data.get("usage")
-            if usage is None and extra:
-                usage = extra.get("usage")
-        else:
-            usage = field(chunk, "usage")
+        # Every chunk of the stream is walked once, without a call per chunk.
+        usage = _chunk_usage(chunk)
         if usage is None:
             continue
         keep("prompt_tokens", field(usage, "prompt_tokens"))
@@ -132,16 +163,23 @@ def provider_usage_kept(stream: object) -> bool:
 def stream_usage(state: StreamState, stream: object) -> Any:
     """The usage a stream's provider reported, wherever LiteLLM put it, or None.
 
-    In order: on a chunk the caller saw (`include_usage`); in a Responses API snapshot; in the
-    last chunk's hidden params (LiteLLM 1.106 totals it there without `include_usage`); merged
-    from the chunks LiteLLM kept (1.79 leaves the hidden total without input tokens). Every
-    real request has input tokens, so a usage without them is one of LiteLLM's empty defaults.
-    A hidden total of zeros throughout is what LiteLLM (1.79 and 1.106) reports when none of the
-    chunks it kept had usage: they are not walked then, as that walk costs ~0.6 µs per chunk.
+    In order: in a Responses API snapshot; on the last chunk LiteLLM kept, when it carries a
+    whole count (the provider's own, see `final_chunk_usage`); on a chunk the caller saw
+    (`include_usage`); in the last chunk's hidden params (LiteLLM 1.106 totals it there
+    without `include_usage`); merged from the chunks LiteLLM kept (1.79 leaves the hidden total
+    without input tokens on Anthropic, whose input count is on the first chunk). Every real
+    request has input tokens, so a usage without them is one of LiteLLM's empty defaults. A
+    hidden total of zeros throughout, with no usage on the last kept chunk, is what LiteLLM
+    (1.79 and 1.106) reports when none of the chunks it kept had usage: they are not walked
+    then, as that walk costs ~0.6 µs per chunk.
     """
     if state.response is not None:
         usage = field(state.response, "usage")
         return usage if _input_tokens(usage) else None
+    chunks = field(stream, "chunks")
+    final = final_chunk_usage(chunks)
+    if final is not None:
+        return final
     if _input_tokens(state.usage):
         return state.usage
     hidden = hidden_params(state.last_chunk).get("usage")
@@ -149,7 +187,7 @@ def stream_usage(state: StreamState, stream: object) -> Any:
         return hidden
     if hidden is not None and not _output_tokens(hidden):
         return None
-    return merged_usage(field(stream, "chunks"))
+    return merged_usage(chunks)
 
 
 @dataclass(frozen=True, slots=True)
