@@ -54,6 +54,10 @@ class Case:
     provider_name: str  # expected gen_ai.provider.name
     args: Callable[[FakeProvider], dict[str, Any]]  # everything but model, messages and stream
     request_model: str | None = None  # gen_ai.request.model, when not `model`
+    # The LiteLLM entry point: "completion" (`completion` / `acompletion`) or "responses"
+    # (`responses` / `aresponses`, whose API has no `stream_options`: its "stream, include_usage"
+    # mode is the same call as "stream", as a Responses stream always ends with its usage).
+    entry: str = "completion"
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,47 @@ def api_base_args(wire: str, suffix: str = "") -> Callable[[FakeProvider], dict[
     return lambda provider: {"api_base": provider.base_for(wire) + suffix, "api_key": API_KEY}
 
 
+def azure_args(provider: FakeProvider) -> dict[str, Any]:
+    """Azure OpenAI: the resource endpoint (the SDK adds /openai/deployments/...) and API version."""
+    return {"api_base": provider.base_for("azure"), "api_key": API_KEY, "api_version": "2025-04-01-preview"}
+
+
 CASES: Final[tuple[Case, ...]] = (
     Case("Mistral", "mistral", "mistral/mistral-small-latest", "mistral_ai", api_base_args("mistral", "/v1")),
+    Case("Azure OpenAI", "azure", "azure/gpt-4.1", "azure.ai.openai", azure_args),
+    Case(
+        "Azure AI Inference",
+        "azure_ai",
+        "azure_ai/Llama-3.3-70B-Instruct",
+        "azure.ai.inference",
+        api_base_args("azure_ai"),
+    ),
+    Case("DeepSeek", "deepseek", "deepseek/deepseek-chat", "deepseek", api_base_args("deepseek")),
+    Case(
+        "DeepSeek reasoner",
+        "deepseek_reasoner",
+        "deepseek/deepseek-reasoner",
+        "deepseek",
+        api_base_args("deepseek_reasoner"),
+    ),
+    Case("Groq", "groq", "groq/openai/gpt-oss-120b", "groq", api_base_args("groq", "/openai/v1")),
+    Case("xAI", "xai", "xai/grok-code-fast-1", "x_ai", api_base_args("xai", "/v1")),
+    Case(
+        "OpenRouter",
+        "openrouter",
+        "openrouter/openai/gpt-4o",
+        "openrouter",
+        api_base_args("openrouter", "/api/v1"),
+    ),
+    Case("Perplexity", "perplexity", "perplexity/sonar-pro", "perplexity", api_base_args("perplexity")),
+    Case(
+        "OpenAI Responses",
+        "openai_responses",
+        "openai/gpt-5-mini",
+        "openai",
+        api_base_args("openai_responses", "/v1"),
+        entry="responses",
+    ),
 )
 
 # (case name, mode, column) -> Limit

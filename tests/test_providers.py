@@ -36,20 +36,24 @@ LITELLM_VERSION = importlib.metadata.version("litellm")
 
 
 def _call(case: Case, mode: str, provider: FakeProvider, *, sync: bool) -> None:
-    kwargs: dict[str, Any] = {"model": case.model, "messages": USER_MESSAGES, **case.args(provider)}
+    responses = case.entry == "responses"
+    prompt: dict[str, Any] = (
+        {"input": USER_MESSAGES[0]["content"]} if responses else {"messages": USER_MESSAGES}
+    )
+    kwargs: dict[str, Any] = {"model": case.model, **prompt, **case.args(provider)}
     if mode != PLAIN:
         kwargs["stream"] = True
-    if mode not in (PLAIN, STREAM):
+    if mode not in (PLAIN, STREAM) and not responses:
         kwargs["stream_options"] = {"include_usage": True}
     if sync:
-        result = litellm.completion(**kwargs)
+        result = (litellm.responses if responses else litellm.completion)(**kwargs)
         if mode != PLAIN:
             for _ in result:
                 pass
         return
 
     async def run() -> None:
-        result = await litellm.acompletion(**kwargs)
+        result = await (litellm.aresponses if responses else litellm.acompletion)(**kwargs)
         if mode != PLAIN:
             async for _ in result:
                 pass

@@ -9,9 +9,23 @@ provider's reply reported, in litellm-otel's terms, for the tests to compare spa
 
 from __future__ import annotations
 
-from . import mistral
+from . import azure, azure_ai, deepseek, groq, mistral, openai_responses, openrouter, perplexity, xai
 from .truth import Truth, Wire
 
-WIRES: dict[str, Wire] = {wire.name: wire for wire in (mistral.WIRE,)}
+WIRES: dict[str, Wire] = {
+    wire.name: wire
+    for wire in (
+        mistral.WIRE,
+        azure.WIRE,
+        azure_ai.WIRE,
+        deepseek.CHAT_WIRE,
+        deepseek.REASONER_WIRE,
+        groq.WIRE,
+        xai.WIRE,
+        openrouter.WIRE,
+        perplexity.WIRE,
+        openai_responses.WIRE,
+    )
+}
 
 __all__ = ["WIRES", "Truth", "Wire"]
