@@ -243,6 +243,13 @@ class Traced:
         return None
 
 
+def _provider_response_id(attributes: extract.Attributes) -> None:
+    """`gen_ai.response.id` is the provider's: LiteLLM wraps Responses API ids in its own."""
+    provider_id = shapes.provider_response_id(attributes.get(sc.GEN_AI_RESPONSE_ID))
+    if provider_id is not None:
+        attributes[sc.GEN_AI_RESPONSE_ID] = provider_id
+
+
 class AttemptCounter(Protocol):
     """A call whose provider requests are its attempts (a Router call, SDK-level fallbacks)."""
 
@@ -322,6 +329,7 @@ class Call(Traced):
 
     def _result_attributes(self, result: object) -> extract.Attributes:
         attributes = extract.response_attributes(self._operation.name, result)
+        _provider_response_id(attributes)
         hidden = shapes.hidden_params(result)
         attributes.update(self._common_attributes(hidden))
         cost = self._telemetry.lookups.cost(result, hidden)
@@ -397,6 +405,7 @@ class Call(Traced):
                 model, self._params.get("messages"), shapes.response_text_so_far(stream)
             )
         attributes = extract.stream_attributes(self._operation.name, state, usage)
+        _provider_response_id(attributes)
         attributes[sc.LITELLM_STREAM_COMPLETED] = completed
         if state.first_chunk_at is not None:
             attributes[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = state.first_chunk_at - self._started
