@@ -81,7 +81,8 @@ def test_the_span_says_what_the_provider_reported(
 ) -> None:
     _call(case, mode, provider, sync=sync)
     actual = attributes(only_span(span_exporter))
-    wanted = expected(case, mode, port=int(provider.base_url.rsplit(":", 1)[1]))
+    usage_lost = _limit_value(case, mode, "input") == ANY_COUNT
+    wanted = expected(case, mode, port=int(provider.base_url.rsplit(":", 1)[1]), usage_lost=usage_lost)
     for column, name in COLUMNS.items():
         seen = _limit_value(case, mode, column)
         if seen is not None:
@@ -98,7 +99,7 @@ def test_the_span_says_what_the_provider_reported(
         if not ok:
             problems[name] = (got, value)
 
-    truth = truth_for(case, mode)
+    truth = None if usage_lost else truth_for(case, mode)
     cost_limit = _limit_value(case, mode, "cost")
     got_cost = actual.get(sc.GEN_AI_USAGE_COST, ABSENT)
     if cost_limit is not None:
