@@ -154,6 +154,7 @@ LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
     ("Groq", STREAM_USAGE, "input"): _USAGE_DROPPED_179,
     ("Groq", STREAM, "input"): _GROQ_X_GROQ,
     ("xAI", STREAM_USAGE, "input"): _USAGE_DROPPED_179,
+    ("xAI", STREAM, "input"): _USAGE_DROPPED_179,
     ("xAI", PLAIN, "output"): Limit(
         "<1.80",
         58,

@@ -4,8 +4,9 @@ Read from docs.x.ai (chat completions reference, reasoning, prompt caching, cost
 LiteLLM's `llms/xai/chat` (1.79, 1.110.2): xAI counts `reasoning_tokens` apart from
 `completion_tokens` (total = prompt + completion + reasoning; LiteLLM 1.110 folds them, 1.79
 does not), `prompt_tokens_details.cached_tokens`, and its own cost of the request in
-`cost_in_usd_ticks` (1e-10 USD). Reasoning text is `reasoning_content`. A stream carries usage
-only when asked with `stream_options.include_usage`, on a last chunk of no choices.
+`cost_in_usd_ticks` (1e-10 USD). Reasoning text is `reasoning_content`. A stream carries
+`usage` on every chunk, asked or not, the counts so far (xAI's streaming examples), the whole
+usage on the last.
 """
 
 from __future__ import annotations
@@ -69,15 +70,28 @@ def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> Non
             ),
         )
         return
+    deltas = openai_chat.deltas("reasoning_content")
     payloads = [
-        openai_chat.chunk(_ID, _MODEL, created, [choice], system_fingerprint=_FINGERPRINT)
-        for choice in openai_chat.deltas("reasoning_content")
-    ]
-    if sc.include_usage:
-        payloads.append(
-            openai_chat.chunk(_ID, _MODEL, created, [], system_fingerprint=_FINGERPRINT, usage=_USAGE)
+        openai_chat.chunk(
+            _ID,
+            _MODEL,
+            created,
+            [choice],
+            usage=_USAGE if index == len(deltas) - 1 else _usage_so_far(index + 1),
+            system_fingerprint=_FINGERPRINT,
         )
+        for index, choice in enumerate(deltas)
+    ]
     endpoint._stream(openai_chat.sse(payloads))
 
 
-WIRE = Wire(name="xai", serve=serve, truth=TRUTH, stream_truth=TRUTH, streams_usage_unasked=False)
+def _usage_so_far(completion_tokens: int) -> JSONObject:
+    return {
+        "prompt_tokens": 913,
+        "completion_tokens": completion_tokens,
+        "total_tokens": 913 + completion_tokens,
+        "prompt_tokens_details": _USAGE["prompt_tokens_details"],
+    }
+
+
+WIRE = Wire(name="xai", serve=serve, truth=TRUTH, stream_truth=TRUTH, streams_usage_unasked=True)
