@@ -133,12 +133,12 @@ _GROQ_X_GROQ: Final = Limit(
     "Groq sends a stream's usage in the last chunk's `x_groq.usage`; LiteLLM's chunk parser keeps "
     "no `x_groq` (1.79 … 1.110.2), so the span carries LiteLLM's own count",
 )
-_PERPLEXITY_COST_179: Final = Limit(
-    "<1.80",
-    0.006747,
-    "LiteLLM 1.79 prices Perplexity's tokens at list rates and ignores `usage.cost` (its total "
-    "includes the per-request search fee); later releases use `usage.cost.total_cost`",
+_PERPLEXITY_COST_WHY: Final = (
+    "LiteLLM prices Perplexity's tokens at list rates and ignores `usage.cost` (whose total "
+    "includes the per-request search fee): 1.79 everywhere, 1.90 on streams; 1.106 uses "
+    "`usage.cost.total_cost`"
 )
+_PERPLEXITY_STREAM_COST: Final = Limit("<1.106", 0.006747, _PERPLEXITY_COST_WHY)
 
 # (case name, mode, column) -> Limit. A limit whose `seen` is ANY_COUNT on "input" means the
 # provider's usage is lost on that path: the span is checked as a stream LiteLLM counted itself.
@@ -168,14 +168,14 @@ LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
         "cached ones twice (at the input and the cache-read rate)",
     ),
     ("OpenRouter", STREAM, "input"): Limit(
-        "<1.80",
+        "<1.106",
         ANY_COUNT,
-        "OpenRouter sends a stream's usage asked or not; LiteLLM 1.79 keeps it (on the chunks and "
-        "in the kept chunks) only when the caller asked with `include_usage`",
+        "OpenRouter sends a stream's usage asked or not; LiteLLM 1.79 and 1.90 keep it (on the "
+        "chunks and in the kept chunks) only when the caller asked with `include_usage`",
     ),
-    ("Perplexity", PLAIN, "cost"): _PERPLEXITY_COST_179,
-    ("Perplexity", STREAM_USAGE, "cost"): _PERPLEXITY_COST_179,
-    ("Perplexity", STREAM, "cost"): _PERPLEXITY_COST_179,
+    ("Perplexity", PLAIN, "cost"): Limit("<1.80", 0.006747, _PERPLEXITY_COST_WHY),
+    ("Perplexity", STREAM_USAGE, "cost"): _PERPLEXITY_STREAM_COST,
+    ("Perplexity", STREAM, "cost"): _PERPLEXITY_STREAM_COST,
 }
 
 
