@@ -12,7 +12,6 @@ request (`azure/o4-mini`, 1.110.2), which would test no stream at all.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from fake_provider.wire import JSONObject
@@ -21,7 +20,6 @@ from . import openai_chat
 from .truth import Truth, Wire
 
 if TYPE_CHECKING:
-    from fake_provider.base import Endpoint
     from fake_provider.scenarios import _Scenario
 
 DEPLOYMENT = "gpt-4.1"  # `azure/<deployment>` is priced by this name, then by the reply's model
@@ -48,26 +46,20 @@ _SAFE: JSONObject = {
 _PROMPT_FILTERS: list[JSONObject] = [{"prompt_index": 0, "content_filter_results": _SAFE}]
 
 
-def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> None:
-    if path != f"/openai/deployments/{DEPLOYMENT}/chat/completions":
-        endpoint._send_error(404, f"Unknown Azure OpenAI path {path}", anthropic=False)
-        return
-    created = int(time.time())
-    if not sc.stream:
-        endpoint._send_json(
-            200,
-            openai_chat.completion(
-                _ID,
-                _MODEL,
-                created,
-                _USAGE,
-                message={"annotations": [], "refusal": None},
-                choice={"content_filter_results": _SAFE, "logprobs": None},
-                prompt_filter_results=_PROMPT_FILTERS,
-                system_fingerprint=None,
-            ),
-        )
-        return
+def _reply(created: int) -> JSONObject:
+    return openai_chat.completion(
+        _ID,
+        _MODEL,
+        created,
+        _USAGE,
+        message={"annotations": [], "refusal": None},
+        choice={"content_filter_results": _SAFE, "logprobs": None},
+        prompt_filter_results=_PROMPT_FILTERS,
+        system_fingerprint=None,
+    )
+
+
+def _chunks(created: int, sc: _Scenario) -> list[JSONObject]:
     usage_field: JSONObject = {"usage": None} if sc.include_usage else {}
     payloads: list[JSONObject] = [
         {
@@ -93,7 +85,13 @@ def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> Non
         )
     if sc.include_usage:
         payloads.append(openai_chat.chunk(_ID, _MODEL, created, [], system_fingerprint=None, usage=_USAGE))
-    endpoint._stream(openai_chat.sse(payloads))
+    return payloads
 
 
-WIRE = Wire(name="azure", serve=serve, truth=TRUTH, stream_truth=TRUTH, streams_usage_unasked=False)
+WIRE = Wire(
+    name="azure",
+    serve=openai_chat.serve(f"/openai/deployments/{DEPLOYMENT}/chat/completions", _reply, _chunks),
+    truth=TRUTH,
+    stream_truth=TRUTH,
+    streams_usage_unasked=False,
+)

@@ -9,7 +9,6 @@ only when asked with `stream_options.include_usage`, on a last chunk of no choic
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from fake_provider.wire import JSONObject
@@ -18,7 +17,6 @@ from . import openai_chat
 from .truth import Truth, Wire
 
 if TYPE_CHECKING:
-    from fake_provider.base import Endpoint
     from fake_provider.scenarios import _Scenario
 
 _ID = "9c4e7f2a1b8d4c6e9f0a3b5d7e1c2f48"
@@ -32,23 +30,23 @@ _USAGE: JSONObject = {
 TRUTH = Truth(input_tokens=626, output_tokens=41, response_id=_ID, response_model=_MODEL)
 
 
-def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> None:
-    if path != "/chat/completions":
-        endpoint._send_error(404, f"Unknown Azure AI Inference path {path}", anthropic=False)
-        return
-    created = int(time.time())
-    if not sc.stream:
-        endpoint._send_json(
-            200,
-            openai_chat.completion(
-                _ID, _MODEL, created, _USAGE, message={"tool_calls": []}, choice={"logprobs": None}
-            ),
-        )
-        return
+def _reply(created: int) -> JSONObject:
+    return openai_chat.completion(
+        _ID, _MODEL, created, _USAGE, message={"tool_calls": []}, choice={"logprobs": None}
+    )
+
+
+def _chunks(created: int, sc: _Scenario) -> list[JSONObject]:
     payloads = [openai_chat.chunk(_ID, _MODEL, created, [choice]) for choice in openai_chat.deltas()]
     if sc.include_usage:
         payloads.append(openai_chat.chunk(_ID, _MODEL, created, [], usage=_USAGE))
-    endpoint._stream(openai_chat.sse(payloads))
+    return payloads
 
 
-WIRE = Wire(name="azure_ai", serve=serve, truth=TRUTH, stream_truth=TRUTH, streams_usage_unasked=False)
+WIRE = Wire(
+    name="azure_ai",
+    serve=openai_chat.serve("/chat/completions", _reply, _chunks),
+    truth=TRUTH,
+    stream_truth=TRUTH,
+    streams_usage_unasked=False,
+)

@@ -12,7 +12,6 @@ chunk whose choices are empty.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from fake_provider.wire import THINKING_TEXT, JSONObject
@@ -21,7 +20,6 @@ from . import openai_chat
 from .truth import Serve, Truth, Wire
 
 if TYPE_CHECKING:
-    from fake_provider.base import Endpoint
     from fake_provider.scenarios import _Scenario
 
 _CHAT_ID = "3f9b1c52-8e0d-4a7b-9c61-2d4e5f6a7b80"
@@ -59,39 +57,30 @@ REASONER_TRUTH = Truth(
 
 
 def _serve(response_id: str, model: str, usage: JSONObject, *, reasoner: bool) -> Serve:
-    def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> None:
-        if path != "/chat/completions":
-            endpoint._send_error(404, f"Unknown DeepSeek path {path}", anthropic=False)
-            return
-        created = int(time.time())
-        if not sc.stream:
-            endpoint._send_json(
-                200,
-                openai_chat.completion(
-                    response_id,
-                    model,
-                    created,
-                    usage,
-                    message={"reasoning_content": THINKING_TEXT} if reasoner else None,
-                    choice={"logprobs": None},
-                    system_fingerprint=_FINGERPRINT,
-                ),
-            )
-            return
-        deltas = openai_chat.deltas("reasoning_content" if reasoner else None)
+    def reply(created: int) -> JSONObject:
+        return openai_chat.completion(
+            response_id,
+            model,
+            created,
+            usage,
+            message={"reasoning_content": THINKING_TEXT} if reasoner else None,
+            choice={"logprobs": None},
+            system_fingerprint=_FINGERPRINT,
+        )
+
+    def chunks(created: int, sc: _Scenario) -> list[JSONObject]:
         payloads = [
             openai_chat.chunk(response_id, model, created, [choice], system_fingerprint=_FINGERPRINT)
-            for choice in deltas
+            for choice in openai_chat.deltas("reasoning_content" if reasoner else None)
         ]
         if sc.include_usage:
-            payloads.append(
-                openai_chat.chunk(
-                    response_id, model, created, [], system_fingerprint=_FINGERPRINT, usage=usage
-                )
+            last = openai_chat.chunk(
+                response_id, model, created, [], system_fingerprint=_FINGERPRINT, usage=usage
             )
-        endpoint._stream(openai_chat.sse(payloads))
+            payloads.append(last)
+        return payloads
 
-    return serve
+    return openai_chat.serve("/chat/completions", reply, chunks)
 
 
 CHAT_WIRE = Wire(

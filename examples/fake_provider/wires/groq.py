@@ -11,7 +11,6 @@ a chunk of no choices follows with `usage` too.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from fake_provider.wire import THINKING_TEXT, JSONObject
@@ -20,7 +19,6 @@ from . import openai_chat
 from .truth import Truth, Wire
 
 if TYPE_CHECKING:
-    from fake_provider.base import Endpoint
     from fake_provider.scenarios import _Scenario
 
 _ID = "chatcmpl-5d8e2f4a-91b3-4c7d-a6e0-3f2b1c9d8e7a"
@@ -48,27 +46,21 @@ TRUTH = Truth(
 )
 
 
-def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> None:
-    if path != "/openai/v1/chat/completions":
-        endpoint._send_error(404, f"Unknown Groq path {path}", anthropic=False)
-        return
-    created = int(time.time())
-    if not sc.stream:
-        endpoint._send_json(
-            200,
-            openai_chat.completion(
-                _ID,
-                _MODEL,
-                created,
-                _USAGE,
-                message={"reasoning": THINKING_TEXT},
-                choice={"logprobs": None},
-                system_fingerprint=_FINGERPRINT,
-                x_groq={"id": _REQUEST_ID},
-                service_tier="on_demand",
-            ),
-        )
-        return
+def _reply(created: int) -> JSONObject:
+    return openai_chat.completion(
+        _ID,
+        _MODEL,
+        created,
+        _USAGE,
+        message={"reasoning": THINKING_TEXT},
+        choice={"logprobs": None},
+        system_fingerprint=_FINGERPRINT,
+        x_groq={"id": _REQUEST_ID},
+        service_tier="on_demand",
+    )
+
+
+def _chunks(created: int, sc: _Scenario) -> list[JSONObject]:
     deltas = openai_chat.deltas("reasoning")
     payloads: list[JSONObject] = []
     for index, choice in enumerate(deltas):
@@ -79,18 +71,19 @@ def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> Non
             openai_chat.chunk(_ID, _MODEL, created, [choice], system_fingerprint=_FINGERPRINT, x_groq=x_groq)
         )
     if sc.include_usage:
+        x_groq = {"id": _REQUEST_ID}
         payloads.append(
             openai_chat.chunk(
-                _ID,
-                _MODEL,
-                created,
-                [],
-                system_fingerprint=_FINGERPRINT,
-                x_groq={"id": _REQUEST_ID},
-                usage=_USAGE,
+                _ID, _MODEL, created, [], system_fingerprint=_FINGERPRINT, x_groq=x_groq, usage=_USAGE
             )
         )
-    endpoint._stream(openai_chat.sse(payloads))
+    return payloads
 
 
-WIRE = Wire(name="groq", serve=serve, truth=TRUTH, stream_truth=TRUTH, streams_usage_unasked=True)
+WIRE = Wire(
+    name="groq",
+    serve=openai_chat.serve("/openai/v1/chat/completions", _reply, _chunks),
+    truth=TRUTH,
+    stream_truth=TRUTH,
+    streams_usage_unasked=True,
+)

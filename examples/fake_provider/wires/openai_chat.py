@@ -4,9 +4,41 @@ dress in their own dialect (usage fields, ids, extra top-level keys, where a str
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from fake_provider.wire import RESPONSE_TEXT, STREAM_TEXT_PIECES, THINKING_TEXT, JSONObject, _split, _sse
 
+from .truth import Serve
+
+if TYPE_CHECKING:
+    from fake_provider.base import Endpoint
+    from fake_provider.scenarios import _Scenario
+
 DONE: bytes = b"data: [DONE]\n\n"
+
+Reply = Callable[[int], JSONObject]  # created -> the non-streamed reply
+Chunks = Callable[[int, "_Scenario"], list[JSONObject]]  # created, scenario -> a stream's chunks
+
+
+def serve(path: str, reply: Reply, chunks: Chunks, *preamble: bytes) -> Serve:
+    """A wire's handler of `path`: `reply` answers a plain request; a stream sends `preamble`
+    (SSE comments a provider opens with), then `chunks` as SSE events and `[DONE]`."""
+
+    def handle(endpoint: Endpoint, request_path: str, body: JSONObject, sc: _Scenario) -> None:
+        if request_path != path:
+            endpoint._send_error(
+                404, f"Unknown path {request_path} (this wire serves {path})", anthropic=False
+            )
+            return
+        created = int(time.time())
+        if sc.stream:
+            endpoint._stream([*preamble, *sse(chunks(created, sc))])
+        else:
+            endpoint._send_json(200, reply(created))
+
+    return handle
 
 
 def completion(

@@ -10,7 +10,6 @@ with a chunk of no choices carrying the usage, asked or not.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from fake_provider.wire import JSONObject
@@ -19,7 +18,6 @@ from . import openai_chat
 from .truth import Truth, Wire
 
 if TYPE_CHECKING:
-    from fake_provider.base import Endpoint
     from fake_provider.scenarios import _Scenario
 
 _ID = "gen-1764590412-Qm7cTzR2pXv9LkWs4HbN"
@@ -46,29 +44,36 @@ TRUTH = Truth(
 )
 
 
-def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> None:
-    if path != "/api/v1/chat/completions":
-        endpoint._send_error(404, f"Unknown OpenRouter path {path}", anthropic=False)
-        return
-    created = int(time.time())
-    extra: JSONObject = {"provider": "OpenAI", "system_fingerprint": "fp_cbf1785567"}
-    if not sc.stream:
-        endpoint._send_json(
-            200,
-            openai_chat.completion(
-                _ID,
-                _MODEL,
-                created,
-                _USAGE,
-                message={"refusal": None, "reasoning": None},
-                choice={"logprobs": None, "native_finish_reason": "stop"},
-                **extra,
-            ),
-        )
-        return
-    payloads = [openai_chat.chunk(_ID, _MODEL, created, [choice], **extra) for choice in openai_chat.deltas()]
-    payloads.append(openai_chat.chunk(_ID, _MODEL, created, [], usage=_USAGE, **extra))
-    endpoint._stream([b": OPENROUTER PROCESSING\n\n", *openai_chat.sse(payloads)])
+_PROVIDER = "OpenAI"
+_FINGERPRINT = "fp_cbf1785567"
+_EXTRA: JSONObject = {"provider": _PROVIDER, "system_fingerprint": _FINGERPRINT}
 
 
-WIRE = Wire(name="openrouter", serve=serve, truth=TRUTH, stream_truth=TRUTH, streams_usage_unasked=True)
+def _reply(created: int) -> JSONObject:
+    return openai_chat.completion(
+        _ID,
+        _MODEL,
+        created,
+        _USAGE,
+        message={"refusal": None, "reasoning": None},
+        choice={"logprobs": None, "native_finish_reason": "stop"},
+        provider=_PROVIDER,
+        system_fingerprint=_FINGERPRINT,
+    )
+
+
+def _chunks(created: int, sc: _Scenario) -> list[JSONObject]:
+    payloads = [
+        openai_chat.chunk(_ID, _MODEL, created, [choice], **_EXTRA) for choice in openai_chat.deltas()
+    ]
+    payloads.append(openai_chat.chunk(_ID, _MODEL, created, [], usage=_USAGE, **_EXTRA))
+    return payloads
+
+
+WIRE = Wire(
+    name="openrouter",
+    serve=openai_chat.serve("/api/v1/chat/completions", _reply, _chunks, b": OPENROUTER PROCESSING\n\n"),
+    truth=TRUTH,
+    stream_truth=TRUTH,
+    streams_usage_unasked=True,
+)

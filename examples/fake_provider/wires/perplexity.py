@@ -10,7 +10,6 @@ search results on every chunk and carries usage on its last chunk, asked or not.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from fake_provider.wire import JSONObject
@@ -19,7 +18,6 @@ from . import openai_chat
 from .truth import Truth, Wire
 
 if TYPE_CHECKING:
-    from fake_provider.base import Endpoint
     from fake_provider.scenarios import _Scenario
 
 _ID = "d2b7c9e4-3a1f-4b6d-8e5c-7f0a9b8c6d4e"
@@ -47,28 +45,31 @@ _USAGE: JSONObject = {
 TRUTH = Truth(input_tokens=1094, output_tokens=231, response_id=_ID, response_model=_MODEL, cost=_TOTAL_COST)
 
 
-def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> None:
-    if path != "/chat/completions":
-        endpoint._send_error(404, f"Unknown Perplexity path {path}", anthropic=False)
-        return
-    created = int(time.time())
-    if not sc.stream:
-        endpoint._send_json(
-            200,
-            openai_chat.completion(
-                _ID, _MODEL, created, _USAGE, citations=_CITATIONS, search_results=_SEARCH_RESULTS
-            ),
-        )
-        return
-    extra: JSONObject = {"citations": _CITATIONS, "search_results": _SEARCH_RESULTS}
-    deltas = openai_chat.deltas()
-    payloads = [
+def _reply(created: int) -> JSONObject:
+    return openai_chat.completion(
+        _ID, _MODEL, created, _USAGE, citations=_CITATIONS, search_results=_SEARCH_RESULTS
+    )
+
+
+def _chunks(created: int, sc: _Scenario) -> list[JSONObject]:
+    return [
         openai_chat.chunk(
-            _ID, _MODEL, created, [choice], **extra, **({"usage": _USAGE} if choice["finish_reason"] else {})
+            _ID,
+            _MODEL,
+            created,
+            [choice],
+            citations=_CITATIONS,
+            search_results=_SEARCH_RESULTS,
+            **({"usage": _USAGE} if choice["finish_reason"] else {}),
         )
-        for choice in deltas
+        for choice in openai_chat.deltas()
     ]
-    endpoint._stream(openai_chat.sse(payloads))
 
 
-WIRE = Wire(name="perplexity", serve=serve, truth=TRUTH, stream_truth=TRUTH, streams_usage_unasked=True)
+WIRE = Wire(
+    name="perplexity",
+    serve=openai_chat.serve("/chat/completions", _reply, _chunks),
+    truth=TRUTH,
+    stream_truth=TRUTH,
+    streams_usage_unasked=True,
+)

@@ -11,7 +11,6 @@ usage on the last.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from fake_provider.wire import THINKING_TEXT, JSONObject
@@ -20,7 +19,6 @@ from . import openai_chat
 from .truth import Truth, Wire
 
 if TYPE_CHECKING:
-    from fake_provider.base import Endpoint
     from fake_provider.scenarios import _Scenario
 
 _ID = "7e1d3a9c-4b2f-4e8a-b6c5-0f9d8e7a6b5c"
@@ -52,26 +50,20 @@ TRUTH = Truth(
 )
 
 
-def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> None:
-    if path != "/v1/chat/completions":
-        endpoint._send_error(404, f"Unknown xAI path {path}", anthropic=False)
-        return
-    created = int(time.time())
-    if not sc.stream:
-        endpoint._send_json(
-            200,
-            openai_chat.completion(
-                _ID,
-                _MODEL,
-                created,
-                _USAGE,
-                message={"reasoning_content": THINKING_TEXT, "refusal": None},
-                system_fingerprint=_FINGERPRINT,
-            ),
-        )
-        return
+def _reply(created: int) -> JSONObject:
+    return openai_chat.completion(
+        _ID,
+        _MODEL,
+        created,
+        _USAGE,
+        message={"reasoning_content": THINKING_TEXT, "refusal": None},
+        system_fingerprint=_FINGERPRINT,
+    )
+
+
+def _chunks(created: int, sc: _Scenario) -> list[JSONObject]:
     deltas = openai_chat.deltas("reasoning_content")
-    payloads = [
+    return [
         openai_chat.chunk(
             _ID,
             _MODEL,
@@ -82,7 +74,6 @@ def serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> Non
         )
         for index, choice in enumerate(deltas)
     ]
-    endpoint._stream(openai_chat.sse(payloads))
 
 
 def _usage_so_far(completion_tokens: int) -> JSONObject:
@@ -94,4 +85,10 @@ def _usage_so_far(completion_tokens: int) -> JSONObject:
     }
 
 
-WIRE = Wire(name="xai", serve=serve, truth=TRUTH, stream_truth=TRUTH, streams_usage_unasked=True)
+WIRE = Wire(
+    name="xai",
+    serve=openai_chat.serve("/v1/chat/completions", _reply, _chunks),
+    truth=TRUTH,
+    stream_truth=TRUTH,
+    streams_usage_unasked=True,
+)
