@@ -36,6 +36,8 @@ ESTIMATED: Final = "<LiteLLM's estimate>"
 ANY_CASE: Final = "*"  # a limit of every provider
 EVERY_RELEASE: Final = ">=1.79"  # the releases of a limit seen on every supported LiteLLM
 REQUESTED: Final = "<the request model>"  # a "response model" limit: the model the caller named
+KEPT: Final = "<the provider's value>"  # a case exempt from an ANY_CASE limit: LiteLLM keeps it
+MAYBE_ESTIMATED: Final = "<absent, or LiteLLM's estimate>"  # reasoning in a usage LiteLLM counted
 
 # The id LiteLLM gives a reply whose provider sent none (`ModelResponse`'s "chatcmpl-<uuid4>", or
 # a bare uuid4 on some streams).
@@ -66,6 +68,10 @@ class Case:
     provider_name: str  # expected gen_ai.provider.name
     args: Callable[[FakeProvider], dict[str, Any]]  # everything but model, messages and stream
     request_model: str | None = None  # gen_ai.request.model, when not `model`
+    # The LiteLLM entry point: "completion" (`completion` / `acompletion`) or "responses"
+    # (`responses` / `aresponses`, whose API has no `stream_options`: its "stream with include_usage"
+    # mode is the same call as "stream", as a Responses stream always ends with its usage).
+    entry: str = "completion"
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,11 @@ class Limit:
 def api_base_args(wire: str, suffix: str = "") -> Callable[[FakeProvider], dict[str, Any]]:
     """`api_base` at the wire's prefix (plus `suffix`) and the tests' API key."""
     return lambda provider: {"api_base": provider.base_for(wire) + suffix, "api_key": API_KEY}
+
+
+def azure_args(provider: FakeProvider) -> dict[str, Any]:
+    """Azure OpenAI: the resource endpoint (the SDK adds /openai/deployments/...) and API version."""
+    return {"api_base": provider.base_for("azure"), "api_key": API_KEY, "api_version": "2025-04-01-preview"}
 
 
 def bedrock_args(wire: str) -> Callable[[FakeProvider], dict[str, Any]]:
@@ -148,6 +159,40 @@ CASES: Final[tuple[Case, ...]] = (
     Case("Vertex AI", "vertex_ai", "vertex_ai/gemini-2.5-pro", "gcp.vertex_ai", vertex_args),
     Case("Cohere", "cohere", "cohere_chat/command-a-03-2025", "cohere", api_base_args("cohere", "/v2/chat")),
     Case("Ollama", "ollama", "ollama_chat/llama3.1", "ollama_chat", api_base_args("ollama")),
+    Case("Azure OpenAI", "azure", "azure/gpt-4.1", "azure.ai.openai", azure_args),
+    Case(
+        "Azure AI Inference",
+        "azure_ai",
+        "azure_ai/Llama-3.3-70B-Instruct",
+        "azure.ai.inference",
+        api_base_args("azure_ai"),
+    ),
+    Case("DeepSeek", "deepseek", "deepseek/deepseek-chat", "deepseek", api_base_args("deepseek")),
+    Case(
+        "DeepSeek reasoner",
+        "deepseek_reasoner",
+        "deepseek/deepseek-reasoner",
+        "deepseek",
+        api_base_args("deepseek_reasoner"),
+    ),
+    Case("Groq", "groq", "groq/openai/gpt-oss-120b", "groq", api_base_args("groq", "/openai/v1")),
+    Case("xAI", "xai", "xai/grok-code-fast-1", "x_ai", api_base_args("xai", "/v1")),
+    Case(
+        "OpenRouter",
+        "openrouter",
+        "openrouter/openai/gpt-4o",
+        "openrouter",
+        api_base_args("openrouter", "/api/v1"),
+    ),
+    Case("Perplexity", "perplexity", "perplexity/sonar-pro", "perplexity", api_base_args("perplexity")),
+    Case(
+        "OpenAI Responses",
+        "openai_responses",
+        "openai/gpt-5-mini",
+        "openai",
+        api_base_args("openai_responses", "/v1"),
+        entry="responses",
+    ),
 )
 
 
@@ -157,8 +202,61 @@ def _in_every_mode(case: str, column: str, limit: Limit) -> dict[tuple[str, str,
 
 _BEDROCK_CONVERSE_MODEL: Final = "anthropic.claude-3-7-sonnet-20250219-v1:0"
 
+_USAGE_DROPPED_179: Final = Limit(
+    "<1.80",
+    ESTIMATED,
+    "LiteLLM 1.79's OpenAI-compatible chunk parser builds each chunk from id, model and choices "
+    "alone: the provider's stream usage reaches neither the caller nor the kept chunks, so the "
+    "span carries LiteLLM's own count",
+)
+_GROQ_X_GROQ: Final = Limit(
+    EVERY_RELEASE,
+    ESTIMATED,
+    "Groq sends a stream's usage in the last chunk's `x_groq.usage`; LiteLLM's chunk parser keeps "
+    "no `x_groq` (1.79 … 1.110.2), so the span carries LiteLLM's own count",
+)
+_PERPLEXITY_COST_WHY: Final = (
+    "LiteLLM prices Perplexity's tokens at list rates and ignores `usage.cost` (whose total "
+    "includes the per-request search fee): 1.79 everywhere, 1.90 on streams, 1.106 on streams "
+    "without include_usage; later releases use `usage.cost.total_cost`"
+)
+_PERPLEXITY_STREAM_COST: Final = Limit("<1.106", 0.006747, _PERPLEXITY_COST_WHY)
+
 # (case name or ANY_CASE, mode, column or "usage") -> Limit
 LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
+    ("DeepSeek", STREAM_USAGE, "usage"): _USAGE_DROPPED_179,
+    ("DeepSeek reasoner", STREAM_USAGE, "usage"): _USAGE_DROPPED_179,
+    ("DeepSeek reasoner", PLAIN, "cost"): Limit(
+        "<1.80",
+        0.00162981,
+        "LiteLLM 1.79 prices deepseek-reasoner's 1024 cache-hit tokens at 0 (its map has no "
+        "cache-read rate for the model; the list price is the input rate)",
+    ),
+    ("Groq", STREAM_USAGE, "usage"): _USAGE_DROPPED_179,
+    ("Groq", STREAM, "usage"): _GROQ_X_GROQ,
+    ("xAI", STREAM_USAGE, "usage"): _USAGE_DROPPED_179,
+    ("xAI", STREAM, "usage"): _USAGE_DROPPED_179,
+    ("xAI", PLAIN, "output"): Limit(
+        "<1.80",
+        58,
+        "xAI counts reasoning apart from completion tokens; LiteLLM 1.79 passes completion_tokens "
+        "on (later releases fold the 266 reasoning tokens in, as OpenAI counts them)",
+    ),
+    ("xAI", PLAIN, "cost"): Limit(
+        "<1.80",
+        0.00068396,
+        "LiteLLM 1.79 ignores xAI's own `cost_in_usd_ticks` and prices the tokens itself, the "
+        "cached ones twice (at the input and the cache-read rate)",
+    ),
+    ("OpenRouter", STREAM, "usage"): Limit(
+        "<1.106",
+        ESTIMATED,
+        "OpenRouter sends a stream's usage asked or not; LiteLLM 1.79 and 1.90 keep it (on the "
+        "chunks and in the kept chunks) only when the caller asked with `include_usage`",
+    ),
+    ("Perplexity", PLAIN, "cost"): Limit("<1.80", 0.006747, _PERPLEXITY_COST_WHY),
+    ("Perplexity", STREAM_USAGE, "cost"): _PERPLEXITY_STREAM_COST,
+    ("Perplexity", STREAM, "cost"): Limit("<1.108", 0.006747, _PERPLEXITY_COST_WHY),
     **_in_every_mode(
         "Bedrock Converse",
         "response id",
@@ -232,6 +330,17 @@ LIMITS: Final[Mapping[tuple[str, str, str], Limit]] = {
         (ANY_CASE, mode, "response model"): Limit("<1.106", REQUESTED, "request model")
         for mode in (STREAM_USAGE, STREAM)
     },
+    **{
+        (name, STREAM_USAGE, "reasoning"): Limit(
+            ">=1.106", 0, "LiteLLM's usage chunk fills in reasoning_tokens=0, which this API has no field for"
+        )
+        for name in ("Azure AI Inference", "DeepSeek")
+    },
+    **{
+        (name, mode, "response model"): Limit(releases, KEPT, "LiteLLM keeps the model on these chunks")
+        for name, releases in (("Azure OpenAI", "<1.80"), ("OpenAI Responses", "<1.106"))
+        for mode in (STREAM_USAGE, STREAM)
+    },
 }
 
 
@@ -240,7 +349,7 @@ def limit(case: Case, mode: str, column: str, litellm_version: str) -> Limit | N
     for name in (case.name, ANY_CASE):
         found = LIMITS.get((name, mode, column))
         if found is not None and found.applies(litellm_version):
-            return found
+            return None if found.seen == KEPT else found
     return None
 
 
@@ -281,8 +390,9 @@ def expected(case: Case, mode: str, port: int, litellm_version: str) -> dict[str
             sc.GEN_AI_USAGE_OUTPUT_TOKENS,
             sc.GEN_AI_USAGE_TOTAL_TOKENS,
         )
-        for column in ("cache read", "cache write", "reasoning"):
+        for column in ("cache read", "cache write"):
             attributes[COLUMNS[column]] = ABSENT
+        attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = MAYBE_ESTIMATED
         return _limited(attributes, case, mode, litellm_version)
     attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = truth.input_tokens
     attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = truth.output_tokens

@@ -250,7 +250,6 @@ async def test_responses(provider: FakeProvider, span_exporter: InMemorySpanExpo
             sc.GEN_AI_PROVIDER_NAME: "openai",
             sc.GEN_AI_REQUEST_MAX_TOKENS: 300,
             sc.GEN_AI_REQUEST_TEMPERATURE: 0.2,
-            sc.GEN_AI_RESPONSE_ID: response.id,
             sc.GEN_AI_RESPONSE_MODEL: "fake-gpt" + fp.MODEL_SUFFIX,
             sc.GEN_AI_RESPONSE_FINISH_REASONS: ("stop",),
             sc.GEN_AI_USAGE_INPUT_TOKENS: fp.RESPONSES_INPUT_TOKENS,
@@ -261,6 +260,10 @@ async def test_responses(provider: FakeProvider, span_exporter: InMemorySpanExpo
             **server(provider),
         },
     )
+    # The provider's id, which LiteLLM wraps in an id of its own (`response.id`).
+    provider_id = attributes(span)[sc.GEN_AI_RESPONSE_ID]
+    assert isinstance(provider_id, str) and provider_id.startswith("resp_fake_")
+    assert response.id != provider_id
 
 
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])

@@ -367,8 +367,14 @@ class Call(Traced):
     def _settle(
         self, attributes: extract.Attributes, hidden: Mapping[str, Any], estimated: tuple[str, ...] = ()
     ) -> None:
-        provider = attributes.get(sc.GEN_AI_PROVIDER_NAME, self._attributes.get(sc.GEN_AI_PROVIDER_NAME))
-        reports.settle(attributes, provider, hidden.get("custom_llm_provider"), estimated)
+        """`reports.settle`, with the provider name the span started with in `attributes`."""
+        if sc.GEN_AI_PROVIDER_NAME not in attributes and sc.GEN_AI_PROVIDER_NAME in self._attributes:
+            attributes[sc.GEN_AI_PROVIDER_NAME] = self._attributes[sc.GEN_AI_PROVIDER_NAME]
+        litellm_provider = hidden.get("custom_llm_provider")
+        if not isinstance(litellm_provider, str):  # 1.79 streams: the request model's route prefix
+            model = self._params.get("model")
+            litellm_provider = model.split("/", 1)[0] if isinstance(model, str) and "/" in model else None
+        reports.settle(attributes, litellm_provider, estimated)
 
     def _result_attributes(self, result: object) -> extract.Attributes:
         attributes = extract.response_attributes(self._operation.name, result)
@@ -463,7 +469,9 @@ class Call(Traced):
         attributes.update(self._common_attributes(hidden))
         self._settle(attributes, hidden, estimated)
         if usage is not None:
-            cost = shapes.upstream_cost(state.last_chunk)
+            cost = None
+            if reports.charges_itself(attributes.get(sc.GEN_AI_PROVIDER_NAME)) and not estimated:
+                cost = shapes.stream_charge(state, stream)
             if cost is None:
                 cost = lookups.usage_cost(model, attributes, state.response)
             if cost is not None:

@@ -9,7 +9,22 @@ provider's reply reported, in litellm-otel's terms, for the tests to compare spa
 
 from __future__ import annotations
 
-from . import bedrock_converse, bedrock_invoke, cohere, gemini, mistral, ollama
+from . import (
+    azure,
+    azure_ai,
+    bedrock_converse,
+    bedrock_invoke,
+    cohere,
+    deepseek,
+    gemini,
+    groq,
+    mistral,
+    ollama,
+    openai_responses,
+    openrouter,
+    perplexity,
+    xai,
+)
 from .truth import Truth, Wire
 
 WIRES: dict[str, Wire] = {
@@ -22,6 +37,15 @@ WIRES: dict[str, Wire] = {
         gemini.VERTEX,
         cohere.WIRE,
         ollama.WIRE,
+        azure.WIRE,
+        azure_ai.WIRE,
+        deepseek.CHAT_WIRE,
+        deepseek.REASONER_WIRE,
+        groq.WIRE,
+        xai.WIRE,
+        openrouter.WIRE,
+        perplexity.WIRE,
+        openai_responses.WIRE,
     )
 }
 

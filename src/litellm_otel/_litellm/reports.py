@@ -10,6 +10,7 @@ from typing import Final
 
 from litellm_otel import extract
 from litellm_otel import semconv as sc
+from litellm_otel._litellm import shapes
 
 # `gen_ai.provider.name` values whose APIs report no reasoning-token count (Anthropic and
 # Bedrock bill thinking as output and count no part of it; Mistral, Cohere v2, Ollama and
@@ -27,30 +28,47 @@ COUNTED_USAGE: Final = (
 )
 
 
+# `gen_ai.provider.name` values whose APIs report their own charge for a reply, which is then
+# its cost: OpenRouter (`usage.cost`), xAI (`usage.cost_in_usd_ticks`), Perplexity
+# (`usage.cost.total_cost`, search fees included). LiteLLM 1.110 bills from them too.
+OWN_CHARGE: Final = frozenset({"openrouter", "x_ai", "perplexity"})
+
+
+def charges_itself(provider: object) -> bool:
+    """Whether the provider's reply states its own charge (see OWN_CHARGE)."""
+    return provider in OWN_CHARGE
+
+
 def settle(
     attributes: extract.Attributes,
-    provider: object,
     litellm_provider: object,
     estimated: tuple[str, ...] = (),
 ) -> None:
-    """Make `attributes` (a CLIENT span's response attributes) say what `provider` (its
-    `gen_ai.provider.name`) reported; `litellm_provider` is LiteLLM's name for it.
+    """Make `attributes` (a CLIENT span's response attributes, its `gen_ai.provider.name`
+    included) say what the provider reported; `litellm_provider` is LiteLLM's name for it.
 
-    - A reasoning count from a provider whose API has none is LiteLLM's: a 0 is made up and is
-      dropped; any other value is its estimate and is listed in `litellm.usage.estimated`.
+    - A reasoning count from a provider whose API has none, or in a usage LiteLLM counted
+      itself, is LiteLLM's: a 0 is made up and is dropped; any other value is its estimate and
+      is listed in `litellm.usage.estimated`.
     - `gen_ai.response.model` loses the `provider/` prefix LiteLLM puts on some providers'
       results (1.79 and 1.110: `azure/`, `azure_ai/`, `perplexity/`, `ollama_chat/`), so it is
       the provider's model name. Only LiteLLM's own provider name is stripped: OpenRouter's
       `openai/gpt-4o` is the provider's name and stays whole.
+    - `gen_ai.response.id` is the provider's id where LiteLLM wrapped it in one of its own
+      (Responses API ids, 1.79 … 1.110: `resp_` + base64 of its routing data and the id).
     - `estimated`: the usage attributes the caller knows to be counted by LiteLLM, not reported.
     """
     marked = [name for name in estimated if name in attributes]
-    if provider in NO_REASONING_COUNT:
+    counted = sc.GEN_AI_USAGE_INPUT_TOKENS in marked
+    if counted or attributes.get(sc.GEN_AI_PROVIDER_NAME) in NO_REASONING_COUNT:
         reasoning = attributes.get(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
         if reasoning == 0:
             del attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]
         elif reasoning is not None and sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS not in marked:
             marked.append(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
+    provider_id = shapes.provider_response_id(attributes.get(sc.GEN_AI_RESPONSE_ID))
+    if provider_id is not None:
+        attributes[sc.GEN_AI_RESPONSE_ID] = provider_id
     model = attributes.get(sc.GEN_AI_RESPONSE_MODEL)
     if isinstance(model, str) and isinstance(litellm_provider, str) and litellm_provider:
         prefix = litellm_provider + "/"

@@ -6,6 +6,8 @@ None or an empty mapping, never an exception.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -23,6 +25,28 @@ def hidden_params(response: object) -> Mapping[str, Any]:
     """LiteLLM's `_hidden_params` of a result (cost, api_base, provider), or an empty mapping."""
     hidden = field(response, "_hidden_params")
     return hidden if isinstance(hidden, Mapping) else {}
+
+
+# LiteLLM's own Responses API ids (1.79 … 1.110.2, `ResponsesAPIRequestUtils`): "resp_" + base64 of
+# "litellm:custom_llm_provider:{};model_id:{};response_id:{}", the provider's id last.
+_MANAGED_ID_PREFIX: Final = "resp_"
+_MANAGED_ID_START: Final = "litellm:custom_llm_provider:"
+_MANAGED_ID_FIELD: Final = ";response_id:"
+
+
+def provider_response_id(response_id: object) -> str | None:
+    """The provider's id inside a Responses API id LiteLLM re-encoded with its routing data, or
+    None when `response_id` is not one of those (a provider's own `resp_…` id stays as it is)."""
+    if not isinstance(response_id, str) or not response_id.startswith(_MANAGED_ID_PREFIX):
+        return None
+    try:
+        decoded = base64.b64decode(response_id[len(_MANAGED_ID_PREFIX) :], validate=True).decode()
+    except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
+        return None
+    if not decoded.startswith(_MANAGED_ID_START):
+        return None
+    _, found, inner = decoded.rpartition(_MANAGED_ID_FIELD)
+    return inner if found and inner else None
 
 
 def response_text_so_far(stream: object) -> object:
@@ -130,12 +154,24 @@ def merged_usage(chunks: object) -> dict[str, Any] | None:
     return merged
 
 
-def upstream_cost(chunk: object) -> float | None:
-    """The USD charge an upstream reported for a stream in its own usage (OpenRouter's
-    `usage.cost`), which LiteLLM 1.110 keeps in the last chunk's hidden params
-    (`upstream_usage_cost`); it is None there for providers that report no charge."""
-    value = hidden_params(chunk).get("upstream_usage_cost")
-    return number(value)
+def stream_charge(state: StreamState, stream: object) -> float | None:
+    """What LiteLLM billed a stream from the provider's own charge (OpenRouter's `usage.cost`,
+    xAI's `cost_in_usd_ticks`, Perplexity's `usage.cost.total_cost`), wherever it kept it: the
+    last chunk's hidden `upstream_usage_cost` or `response_cost` (1.110, with `include_usage`),
+    the `cost` of the hidden usage total (1.110, without), of the usage chunk the caller saw, or
+    of the last kept chunk's usage. None when none of them holds a number."""
+    hidden = hidden_params(state.last_chunk)
+    for value in (
+        hidden.get("upstream_usage_cost"),
+        hidden.get("response_cost"),
+        field(hidden.get("usage"), "cost"),
+        field(state.usage, "cost"),
+        field(final_chunk_usage(field(stream, "chunks")), "cost"),
+    ):
+        charge = number(value)
+        if charge is not None and charge > 0:
+            return charge
+    return None
 
 
 def provider_usage_kept(stream: object) -> bool:
