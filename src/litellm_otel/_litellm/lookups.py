@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from litellm_otel import extract, readers
 from litellm_otel import semconv as sc
+from litellm_otel._litellm.prices import PriceCache, plain_token_counts
 
 _logger: Final = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ class Lookups:
         token_counter: Callable[..., Any] | None = None,
         cost_per_token: Callable[..., Any] | None = None,
         usage_type: Callable[..., Any] | None = None,
+        model_info: Callable[..., Any] | None = None,
+        price_map: Callable[[], Mapping[str, Any]] | None = None,
     ) -> None:
         self._get_llm_provider = get_llm_provider
         self._completion_cost = completion_cost
@@ -37,6 +40,11 @@ class Lookups:
         self._route: Callable[[str, str | None, str | None], _Route] = functools.lru_cache(maxsize=1024)(
             self._resolve
         )
+        # A stream's cost from its token counts at per-model rates read from LiteLLM once (see
+        # prices.py), when LiteLLM's functions for it are at hand.
+        self._prices: PriceCache | None = None
+        if cost_per_token is not None and usage_type is not None and model_info is not None and price_map:
+            self._prices = PriceCache(cost_per_token, usage_type, model_info, price_map, self._provider)
 
     @classmethod
     def of(cls, litellm: ModuleType) -> Lookups:
@@ -47,7 +55,12 @@ class Lookups:
             litellm.token_counter,
             litellm.cost_per_token,
             litellm.Usage,
+            litellm.get_model_info,
+            lambda: litellm.model_cost,  # read per call: LiteLLM may replace the map
         )
+
+    def _provider(self, model: str) -> str | None:
+        return self._route(model, None, None)[0]
 
     def _resolve(self, model: str, custom_llm_provider: str | None, api_base: str | None) -> _Route:
         try:
@@ -114,6 +127,9 @@ class Lookups:
                 return readers.number(self._completion_cost(completion_response=response, model=model))
             if self._cost_per_token is None or self._usage_type is None:
                 return None
+            fast = self._token_cost(model, usage)
+            if fast is not None:
+                return fast
             if isinstance(usage, dict):
                 usage = self._usage_type(**usage)
             prompt_cost, completion_cost = self._cost_per_token(model=model, usage_object=usage)
@@ -121,6 +137,14 @@ class Lookups:
         except Exception:
             _logger.debug("litellm-otel: LiteLLM could not price this stream", exc_info=True)
             return None
+
+    def _token_cost(self, model: str, usage: object) -> float | None:
+        """The stream's cost at the model's per-token rates (prices.py), or None when LiteLLM's
+        own path must price it: the same figure, without its generic path on every stream."""
+        if self._prices is None:
+            return None
+        counts = plain_token_counts(usage)
+        return None if counts is None else self._prices.cost(model, counts)
 
     def counted_usage(
         self, model: object, messages: object, completion_text: object
