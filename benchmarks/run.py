@@ -475,6 +475,10 @@ def _carries(result: dict[str, Any], key: str) -> dict[str, Any]:
     return (found or {}).get("carries") or {}
 
 
+def yes_no(flag: object) -> str:
+    return "yes" if flag else "NO"
+
+
 def _gate(ok: bool) -> str:
     return MET if ok else MISSED
 
@@ -523,57 +527,82 @@ def targets(results: dict[str, dict[str, Any]]) -> list[Verdict]:
     return verdicts
 
 
+def _stream_pair(peer: dict[str, Row], result: dict[str, Any]) -> tuple[str, str] | None:
+    """Our row and the peer's to compare a stream's fixed cost on, with the same metric points:
+    traces only on both sides where the peer has that variant or records no metrics at all; for
+    a callback inside LiteLLM (its OTel v2), the two-chunk mock async stream, metrics on both."""
+    if "isolated traces-only per stream" in peer:
+        return "isolated traces-only per stream", "isolated traces-only per stream"
+    if "isolated per stream" in peer:
+        if not _carries(result, "isolated stream 10").get("points"):
+            return "isolated traces-only per stream", "isolated per stream"
+        return "isolated per stream", "isolated per stream"
+    if "mock astream short" in peer:
+        return "mock astream short", "mock astream short"
+    return None
+
+
 def stream_targets(results: dict[str, dict[str, Any]], by_key: dict[str, Row]) -> list[Verdict]:
     """Fixed cost per stream <= the cheapest peer's, with usage and cost on our stream span.
 
-    Peers that can be measured with LiteLLM stubbed out are compared on the isolated fixed cost
-    (the slope's intercept); a callback inside LiteLLM (its OTel v2) cannot, so it is compared on
-    the whole 50-chunk mock async stream, where our per-chunk work counts against us too."""
+    Compared with each peer at the same number of metric points (see _stream_pair), so that a
+    peer recording one point does not look cheaper for recording less; with metrics against
+    peers that record fewer points, the figures are reported. Subjects run one after the other,
+    each in its own process: the comparison is in units of each one's own floor (timed in the
+    same rounds), so a change of machine load between their runs cancels out."""
     ours = results[OURS]
     carries = _carries(ours, "isolated stream 10")
-    complete = bool(carries.get("usage")) and bool(carries.get("cost"))
     verdicts: list[Verdict] = [
         (
-            _gate(complete),
+            _gate(bool(carries.get("usage")) and bool(carries.get("cost"))),
             "our stream span carries usage and cost: "
-            f"usage {'yes' if carries.get('usage') else 'NO'}, cost {'yes' if carries.get('cost') else 'NO'}",
+            f"usage {yes_no(carries.get('usage'))}, cost {yes_no(carries.get('cost'))}",
         )
     ]
-    mine = by_key.get("isolated per stream")
-    cheapest: tuple[float, str] | None = None
+    my_floor = floor_stats(ours)[1][1]
     for subject, result in results.items():
         if subject == OURS:
             continue
         peer = {row.key: row for row in scenario_rows(result)[0]}
-        if "isolated per stream" in peer and mine is not None:
-            theirs = peer["isolated per stream"].added_cpu[1]
-            if cheapest is None or theirs < cheapest[0]:
-                cheapest = (theirs, subject)
-        elif "mock astream" in peer and "mock astream" in by_key:
-            row, theirs_row = by_key["mock astream"], peer["mock astream"]
-            verdicts.append(
-                (
-                    _gate(row.added_cpu[1] <= theirs_row.added_cpu[1]),
-                    f"stream vs {LABELS[subject]} (whole 50-chunk mock acompletion stream; it cannot be "
-                    f"measured without LiteLLM): added CPU {row.added_cpu[1]:.0f} us vs "
-                    f"{theirs_row.added_cpu[1]:.0f} us = {ratio(row.added_cpu[1], theirs_row.added_cpu[1])}"
-                    + (" (interquartile ranges overlap)" if _overlap(row, theirs_row) else ""),
-                )
-            )
-    if mine is not None and cheapest is not None:
-        theirs, subject = cheapest
-        recorded = _carries(results[subject], "isolated stream 10")
+        pair = _stream_pair(peer, result)
+        if pair is None or pair[0] not in by_key:
+            continue
+        my_key, their_key = pair
+        mine, theirs = by_key[my_key], peer[their_key]
+        their_floor = floor_stats(result)[1][1]
+        mine_f, theirs_f = mine.added_cpu[1] / my_floor, theirs.added_cpu[1] / their_floor
+        relative = mine_f / theirs_f if theirs_f > 0 else float("inf")
+        recorded = _carries(
+            result, "mock astream short" if their_key.startswith("mock") else "isolated stream 10"
+        )
         verdicts.append(
             (
-                _gate(mine.added_cpu[1] <= theirs),
-                f"fixed cost per stream (isolated): added CPU {mine.added_cpu[1]:.1f} us vs the cheapest "
-                f"peer's, {LABELS[subject]}, {theirs:.1f} us = {ratio(mine.added_cpu[1], theirs)} "
-                f"(target <= 1x; it records usage {'yes' if recorded.get('usage') else 'NO'}, "
-                f"cost {'yes' if recorded.get('cost') else 'NO'})",
+                _gate(mine_f <= 0 or 0 < relative <= 1.0),
+                f"fixed cost per stream vs {LABELS[subject]} (ours: {my_key}, theirs: {their_key}): "
+                f"{mine_f:.2f} vs {theirs_f:.2f} floors = {relative:.2f}x (target <= 1x; added CPU "
+                f"{mine.added_cpu[1]:.0f} vs {theirs.added_cpu[1]:.0f} us, floors {my_floor:.1f} vs "
+                f"{their_floor:.1f} us; it records usage {yes_no(recorded.get('usage'))}, cost "
+                f"{yes_no(recorded.get('cost'))}, {recorded.get('points', 0):g} points)"
+                + (" (interquartile ranges overlap)" if _overlap(mine, theirs) else ""),
             )
         )
-    elif mine is not None:
-        verdicts.append((INFO, f"fixed cost per stream (isolated): {mine.added_cpu[1]:.1f} us, no peer"))
+        if (
+            my_key != "isolated per stream"
+            and "isolated per stream" in peer
+            and "isolated per stream" in by_key
+        ):
+            mine_m, theirs_m = by_key["isolated per stream"], peer["isolated per stream"]
+            verdicts.append(
+                (
+                    INFO,
+                    f"fixed cost per stream with metrics vs {LABELS[subject]}: "
+                    f"{mine_m.added_cpu[1] / my_floor:.2f} vs "
+                    f"{theirs_m.added_cpu[1] / their_floor:.2f} floors "
+                    f"(added CPU {mine_m.added_cpu[1]:.0f} vs {theirs_m.added_cpu[1]:.0f} us; metric points "
+                    f"per stream {carries.get('points', 0):g} vs "
+                    f"{_carries(result, 'isolated stream 10').get('points', 0):g})",
+                )
+            )
     return verdicts
 
 
@@ -588,6 +617,7 @@ COMPARED = (
     "mock acompletion",
     "mock stream",
     "mock astream",
+    "mock astream short",
     "mock embedding",
     "mock router.acompletion",
     "isolated completion",
