@@ -66,7 +66,10 @@ _USAGE_FIELDS: Final = frozenset(
         "cache_creation_input_tokens",
     )
 )
-_PROMPT_DETAIL_FIELDS: Final = frozenset(("cached_tokens", "cache_write_tokens", "cache_creation_tokens"))
+_PROMPT_DETAIL_FIELDS: Final = frozenset(
+    ("cached_tokens", "cache_write_tokens", "cache_creation_tokens", "text_tokens")
+)
+_OUTPUT_DETAIL_FIELDS: Final = frozenset(("reasoning_tokens", "text_tokens"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +83,13 @@ class TokenCounts:
     reasoning: int = 0
 
 
-def _set(value: object) -> bool:
-    return value is not None and value != 0
+def _only(read: object, allowed: frozenset[str]) -> bool:
+    """Whether a mapping of usage fields has a value (not None, not 0) only in `allowed`."""
+    if isinstance(read, Mapping):
+        for key, value in read.items():  # a loop, not any(...): this runs at every stream's end
+            if value is not None and value != 0 and key not in allowed:
+                return False
+    return True
 
 
 def plain_token_counts(usage: object) -> TokenCounts | None:
@@ -89,20 +97,11 @@ def plain_token_counts(usage: object) -> TokenCounts | None:
     prices apart (audio, images, tool use, cache TTLs) or is inconsistent."""
     read = fields(usage)
     prompt, completion = count(read.get("prompt_tokens")), count(read.get("completion_tokens"))
-    if prompt is None or completion is None:
-        return None
-    if isinstance(read, Mapping) and any(_set(v) for k, v in read.items() if k not in _USAGE_FIELDS):
+    if prompt is None or completion is None or not _only(read, _USAGE_FIELDS):
         return None
     details = fields(read.get("prompt_tokens_details"))
-    if isinstance(details, Mapping):
-        for key, value in details.items():
-            if key == "text_tokens" or key in _PROMPT_DETAIL_FIELDS or not _set(value):
-                continue
-            return None
     output_details = fields(read.get("completion_tokens_details"))
-    if isinstance(output_details, Mapping) and any(
-        _set(v) for k, v in output_details.items() if k not in ("text_tokens", "reasoning_tokens")
-    ):
+    if not _only(details, _PROMPT_DETAIL_FIELDS) or not _only(output_details, _OUTPUT_DETAIL_FIELDS):
         return None
     reasoning = count(output_details.get("reasoning_tokens")) or 0
     output_text = count(output_details.get("text_tokens"))
@@ -113,7 +112,7 @@ def plain_token_counts(usage: object) -> TokenCounts | None:
     top_written = read.get("cache_creation_input_tokens")
     # A cache-write count only in the details is read by LiteLLM 1.110 and ignored by 1.79's
     # `cost_per_token(usage_object=...)` (issue #14): left to LiteLLM's own path, as before.
-    if _set(written) and not _set(top_written):
+    if written and not top_written:
         return None
     cache_write = _agreed(written, top_written)
     if cache_read is None or cache_write is None or cache_read + cache_write > prompt:
