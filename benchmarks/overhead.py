@@ -59,7 +59,7 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
@@ -363,7 +363,8 @@ FLOOR_END_ATTRIBUTES: dict[str, AttributeValue] = {
 
 # The metrics floor adds what recording the GenAI client metrics of one priced call costs: the
 # points litellm-otel records for a non-streaming call (a duration point, two token-usage points
-# and a cost point), with the attributes the conventions put on them.
+# and a cost point), with the attributes the conventions put on them, each with an exemplar of
+# the call's span.
 FLOOR_METRIC_ATTRIBUTES: dict[str, AttributeValue] = {
     "gen_ai.operation.name": "chat",
     "gen_ai.provider.name": "openai",
@@ -493,10 +494,13 @@ class Harness:
             span.set_attributes(end)
             span.end()
             if metrics:
-                duration.record(0.42, FLOOR_METRIC_ATTRIBUTES)
-                tokens.record(10, FLOOR_INPUT_ATTRIBUTES)
-                tokens.record(20, FLOOR_OUTPUT_ATTRIBUTES)
-                cost.record(1.35e-05, FLOOR_METRIC_ATTRIBUTES)
+                # In the span's context, as litellm-otel records its points: the SDK's default
+                # (trace-based) exemplar filter then keeps an exemplar pointing at the span.
+                in_span = set_span_in_context(span)
+                duration.record(0.42, FLOOR_METRIC_ATTRIBUTES, in_span)
+                tokens.record(10, FLOOR_INPUT_ATTRIBUTES, in_span)
+                tokens.record(20, FLOOR_OUTPUT_ATTRIBUTES, in_span)
+                cost.record(1.35e-05, FLOOR_METRIC_ATTRIBUTES, in_span)
         wall, cpu = time.perf_counter_ns() - wall, time.process_time_ns() - cpu
         self.exporter.clear()
         return wall, cpu

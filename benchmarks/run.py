@@ -388,7 +388,8 @@ def subject_table(result: dict[str, Any]) -> list[str]:
         f"wall {fmt_stats(floor_wall).strip()} us, CPU {fmt_stats(floor_cpu).strip()} us "
         f"({result['floor']['batch']} spans x {len(result['floor']['rounds'])} rounds)",
         "floor with metrics: the same span, then a duration, two token-usage and a cost histogram "
-        f"point (6 attributes): CPU {fmt_stats(floor_stats(result, 'metrics_')[1]).strip()} us",
+        "point (6 attributes, exemplars of the span): "
+        f"CPU {fmt_stats(floor_stats(result, 'metrics_')[1]).strip()} us",
         HEADER,
     ]
     for row in rows:
@@ -573,7 +574,11 @@ def stream_targets(results: dict[str, dict[str, Any]], by_key: dict[str, Row]) -
         mine_f, theirs_f = mine.added_cpu[1] / my_floor, theirs.added_cpu[1] / their_floor
         relative = mine_f / theirs_f if theirs_f > 0 else float("inf")
         recorded = _carries(
-            result, "mock astream short" if their_key.startswith("mock") else "isolated stream 10"
+            result,
+            {
+                "mock astream short": "mock astream short",
+                "isolated traces-only per stream": "isolated traces-only stream 10",
+            }.get(their_key, "isolated stream 10"),
         )
         verdicts.append(
             (
