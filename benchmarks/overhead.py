@@ -134,14 +134,27 @@ except ImportError:  # pragma: no cover - older layouts
 
 
 async def settle() -> None:
-    """Waits until LiteLLM's logging worker has run the callbacks the calls so far queued.
+    """Waits until LiteLLM has run the logging callbacks the calls so far set off.
 
-    LiteLLM runs its async success callbacks on that worker, after the call has returned: a
-    callback-based subject (LiteLLM's OTel v2) ends its span there. An async batch is timed up
-    to this point, bare and instrumented alike, so such deferred work is counted in the batch
-    that caused it, not in whichever batch happens to run next."""
-    if GLOBAL_LOGGING_WORKER is not None:
+    LiteLLM runs its async success callbacks after the call has returned, on its logging worker
+    and in tasks of their own (`_client_async_logging_helper`, 1.110.2): a callback-based subject
+    (LiteLLM's OTel v2) ends its span there. An async batch is timed up to this point, bare and
+    instrumented alike, so such deferred work is counted in the batch that caused it, not in
+    whichever batch runs next (without the wait, v2's spans were seen landing in the next one)."""
+    if GLOBAL_LOGGING_WORKER is None:
+        return
+    for _ in range(5):
         await GLOBAL_LOGGING_WORKER.flush()
+        others = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not asyncio.current_task()
+            and task is not getattr(GLOBAL_LOGGING_WORKER, "_worker_task", None)
+            and not task.done()
+        ]
+        if not others:
+            return
+        await asyncio.wait(others, timeout=5)
 
 
 def versions(names: tuple[str, ...]) -> dict[str, str]:
