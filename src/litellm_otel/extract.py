@@ -87,6 +87,25 @@ _FLOAT_PARAMS: Final = (
 )
 
 
+# Every optional request parameter read below: most calls pass none of them (model, messages,
+# stream), so one set test over the call's few arguments skips the dozen reads.
+_OPTIONAL_PARAMS: Final = frozenset(
+    (
+        *(key for key, _ in _FLOAT_PARAMS),
+        "max_tokens",
+        "max_completion_tokens",
+        "max_output_tokens",
+        "stop",
+        "seed",
+        "n",
+        "response_format",
+        "stream",
+        "encoding_format",
+        "dimensions",
+    )
+)
+
+
 def request_attributes(operation: str, params: Mapping[str, Any]) -> Attributes:
     """The request parameters present in a call's arguments (SPEC §2, set at span start).
 
@@ -96,6 +115,12 @@ def request_attributes(operation: str, params: Mapping[str, Any]) -> Attributes:
     model = text(params.get("model"))
     if model is not None:
         attributes[sc.GEN_AI_REQUEST_MODEL] = model
+    if not _OPTIONAL_PARAMS.isdisjoint(params):
+        _optional_request_attributes(operation, params, attributes)
+    return attributes
+
+
+def _optional_request_attributes(operation: str, params: Mapping[str, Any], attributes: Attributes) -> None:
     for key, name in _FLOAT_PARAMS:
         value = number(params.get(key))
         if value is not None:
@@ -128,7 +153,6 @@ def request_attributes(operation: str, params: Mapping[str, Any]) -> Attributes:
         dimensions = count(params.get("dimensions"))
         if dimensions is not None:
             attributes[sc.GEN_AI_EMBEDDINGS_DIMENSION_COUNT] = dimensions
-    return attributes
 
 
 def usage_attributes(usage: object, *, with_output: bool = True) -> Attributes:
