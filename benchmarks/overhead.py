@@ -176,11 +176,14 @@ class PrebuiltStream(CustomStreamWrapper):  # type: ignore[misc]
     """LiteLLM's own stream type (instrumentations check for it), replaying chunks that LiteLLM
     built beforehand at almost no cost of its own."""
 
-    def __init__(self, chunks: list[Any]) -> None:  # LiteLLM's __init__ is deliberately skipped
+    def __init__(self, chunks: list[Any], text: str = "") -> None:  # LiteLLM's __init__ is skipped
         self._replay = iter(chunks)
         # LiteLLM keeps every chunk it produced in `chunks`, which an instrumentation may read
         # when the stream ends: that walk is part of the per-chunk cost, so it is here too.
         self.chunks = chunks
+        # And the text so far, which an instrumentation counts the completion tokens of when the
+        # provider sent no usage (LiteLLM 1.79's mock stream sends none).
+        self.response_uptil_now = text
 
     def __iter__(self) -> PrebuiltStream:
         return self
@@ -195,6 +198,13 @@ class PrebuiltStream(CustomStreamWrapper):  # type: ignore[misc]
 def real_stream_chunks() -> list[Any]:
     """The chunks of one real 50-chunk mock stream: content deltas, then the final chunk."""
     return list(litellm.completion(model=MODEL, messages=MESSAGES, stream=True, mock_response=STREAM_TEXT))
+
+
+def stream_text(chunks: list[Any]) -> str:
+    """The text a stream's chunks deliver, as LiteLLM assembles it in `response_uptil_now`."""
+    return "".join(
+        chunk.choices[0].delta.content or "" for chunk in chunks if chunk.choices and chunk.choices[0].delta
+    )
 
 
 def replay_chunks(chunks: list[Any], length: int) -> list[Any]:
@@ -318,15 +328,16 @@ def isolated_scenarios(*, traces_only: bool) -> list[Scenario]:
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
     chunks = real_stream_chunks()
     short, long = replay_chunks(chunks, SHORT_STREAM), replay_chunks(chunks, LONG_STREAM)
+    short_text, long_text = stream_text(short), stream_text(long)
 
     def prebuilt_response(*args: Any, **kwargs: Any) -> Any:
         return response
 
     def prebuilt_short(*args: Any, **kwargs: Any) -> Any:
-        return PrebuiltStream(short)
+        return PrebuiltStream(short, short_text)
 
     def prebuilt_long(*args: Any, **kwargs: Any) -> Any:
-        return PrebuiltStream(long)
+        return PrebuiltStream(long, long_text)
 
     def completion() -> int:
         litellm.completion(model=MODEL, messages=MESSAGES)
@@ -695,6 +706,7 @@ def retained(harness: Harness, call: Callable[[], Any], n: int) -> dict[str, Any
 
 def run_memory(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
     chunks = real_stream_chunks()
+    text = stream_text(chunks)
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
 
     def completion() -> None:
@@ -708,7 +720,7 @@ def run_memory(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
         return response
 
     def prebuilt_stream(*a: Any, **k: Any) -> Any:
-        return PrebuiltStream(chunks)
+        return PrebuiltStream(chunks, text)
 
     def isolated_abandoned_stream() -> None:
         stream = litellm.completion(model=MODEL, messages=MESSAGES, stream=True)
@@ -775,6 +787,7 @@ def profile_rows(stats: pstats.Stats, calls: int, top: int) -> dict[str, Any]:
 def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
     chunks = real_stream_chunks()
+    text = stream_text(chunks)
 
     def completion() -> None:
         litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
@@ -786,7 +799,7 @@ def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
         return response
 
     def prebuilt_stream(*args: Any, **kwargs: Any) -> Any:
-        return PrebuiltStream(chunks)
+        return PrebuiltStream(chunks, text)
 
     def isolated_stream() -> None:
         drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
