@@ -62,6 +62,11 @@ def registered() -> Iterator[str]:
         litellm.model_cost.pop(key, None)
 
 
+def register(name: str, **prices: float) -> None:
+    """An OpenAI chat model with these prices in LiteLLM's map, as a user registers one."""
+    litellm.register_model({name: {"litellm_provider": "openai", "mode": "chat", **prices}})
+
+
 def usage_shapes(
     prompt: int, completion: int, cached: int, written: int
 ) -> list[tuple[Any, TokenCounts | None]]:
@@ -159,14 +164,9 @@ def test_register_model_after_instrument_is_honoured(
         return span.attributes.get(sc.GEN_AI_USAGE_COST)
 
     unpriced = stream_cost()  # LiteLLM has no price for the model yet
-    rates = {"litellm_provider": "openai", "mode": "chat"}
-    litellm.register_model(
-        {registered: {**rates, "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}}
-    )
+    register(registered, input_cost_per_token=1e-6, output_cost_per_token=2e-6)
     first = stream_cost()
-    litellm.register_model(
-        {registered: {**rates, "input_cost_per_token": 3e-6, "output_cost_per_token": 5e-6}}
-    )
+    register(registered, input_cost_per_token=3e-6, output_cost_per_token=5e-6)
     second = stream_cost()
 
     assert unpriced is None
@@ -185,16 +185,7 @@ def test_register_model_after_instrument_is_honoured(
 
 
 def test_an_entry_edited_in_place_is_priced_as_litellm_then_prices_it(registered: str) -> None:
-    litellm.register_model(
-        {
-            registered: {
-                "litellm_provider": "openai",
-                "mode": "chat",
-                "input_cost_per_token": 1e-6,
-                "output_cost_per_token": 1e-6,
-            }
-        }
-    )
+    register(registered, input_cost_per_token=1e-6, output_cost_per_token=1e-6)
     cache = price_cache()
     usage = litellm.Usage(prompt_tokens=1000, completion_tokens=10, total_tokens=1010)
     counts = plain_token_counts(usage)
@@ -210,16 +201,11 @@ def test_an_entry_edited_in_place_is_priced_as_litellm_then_prices_it(registered
 
 
 def test_above_a_token_tier_litellm_prices_it(registered: str) -> None:
-    litellm.register_model(
-        {
-            registered: {
-                "litellm_provider": "openai",
-                "mode": "chat",
-                "input_cost_per_token": 1e-6,
-                "output_cost_per_token": 2e-6,
-                "input_cost_per_token_above_200k_tokens": 9e-6,
-            }
-        }
+    register(
+        registered,
+        input_cost_per_token=1e-6,
+        output_cost_per_token=2e-6,
+        input_cost_per_token_above_200k_tokens=9e-6,
     )
     cache = price_cache()
 
