@@ -66,14 +66,21 @@ def demo(session: nox.Session) -> None:
     session.run("python", "examples/quickstart.py", *session.posargs, env=OFFLINE_ENV)
 
 
+# The overhead benchmark runs on the oldest supported LiteLLM and the newest (which ships its own
+# OTel v2 callback, one of the peers): the README's overhead tables name both.
+BENCH_LITELLM = ("1.79.0", "1.110.2")
+
+
 @nox.session
-def bench(session: nox.Session) -> None:
+@nox.parametrize("litellm", BENCH_LITELLM)
+def bench(session: nox.Session, litellm: str) -> None:
     """Overhead against bare LiteLLM, the span floor and the peer instrumentations (not in CI).
 
-    `nox -s bench -- --quick` for a short run, `-- --profile` for the hot-path profile only. The
-    peers get their own virtualenvs under .nox/bench-peers, made with uv.
+    `nox -s bench` runs on each of BENCH_LITELLM, `nox -s "bench(litellm='1.110.2')"` on one;
+    `-- --quick` for a short run, `-- --profile` for the hot-path profile only. The peers get
+    their own virtualenvs under .nox/bench-peers (one per LiteLLM release), made with uv.
     """
-    session.install("-e", ".[instruments]", "opentelemetry-sdk", "uv")
+    session.install("-e", ".", f"litellm == {litellm}", "opentelemetry-sdk", "uv")
     session.run(
         "python", "benchmarks/run.py", "--envs", ".nox/bench-peers", *session.posargs, env=OFFLINE_ENV
     )

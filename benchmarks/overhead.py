@@ -1,8 +1,9 @@
 """Measures one subject of the overhead benchmark and writes its raw figures as JSON.
 
 A subject is an instrumentation of LiteLLM: `ours` (litellm-otel) or a peer (`openinference`,
-`openllmetry`). `benchmarks/run.py` starts this script once per subject, each in its own
-process and, for peers, its own virtualenv, then prints the tables; run it alone to iterate:
+`openllmetry`, `litellm_v2`: LiteLLM's own OTel v2 callback, see `litellm_v2.py`).
+`benchmarks/run.py` starts this script once per subject, each in its own process and, for the
+peers installed from the registry, its own virtualenv, then prints the tables; run it alone:
 
     python benchmarks/overhead.py --subject ours --mode time --quick --out /tmp/ours.json
     python benchmarks/overhead.py --subject ours --mode profile --out /tmp/profile.json
@@ -58,10 +59,12 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+
+import litellm_v2
 
 from fake_provider import FakeProvider
 
@@ -96,6 +99,8 @@ class Subject:
     module: str
     distributions: tuple[str, ...]  # its own packages, whose versions are reported
     metrics: bool = False  # records metrics when given a meter provider
+    # Why a subject's instrumentor cannot be built on the installed LiteLLM, or None.
+    unavailable: Callable[[], str | None] = lambda: None
 
 
 SUBJECTS = {
@@ -115,7 +120,41 @@ SUBJECTS = {
         ("opentelemetry-instrumentation-litellm", "opentelemetry-semantic-conventions-ai"),
         metrics=True,
     ),
+    # LiteLLM's own callback: its version is LiteLLM's. Hooks async calls only (see litellm_v2.py).
+    "litellm_v2": Subject(
+        "LiteLLM OTel v2 callback", "litellm_v2", (), metrics=True, unavailable=litellm_v2.available
+    ),
 }
+
+
+try:  # LiteLLM's queue of async logging callbacks (1.79 … 1.110.2)
+    from litellm.litellm_core_utils.logging_worker import GLOBAL_LOGGING_WORKER
+except ImportError:  # pragma: no cover - older layouts
+    GLOBAL_LOGGING_WORKER = None
+
+
+async def settle() -> None:
+    """Waits until LiteLLM has run the logging callbacks the calls so far set off.
+
+    LiteLLM runs its async success callbacks after the call has returned, on its logging worker
+    and in tasks of their own (`_client_async_logging_helper`, 1.110.2): a callback-based subject
+    (LiteLLM's OTel v2) ends its span there. An async batch is timed up to this point, bare and
+    instrumented alike, so such deferred work is counted in the batch that caused it, not in
+    whichever batch runs next (without the wait, v2's spans were seen landing in the next one)."""
+    if GLOBAL_LOGGING_WORKER is None:
+        return
+    for _ in range(5):
+        await GLOBAL_LOGGING_WORKER.flush()
+        others = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not asyncio.current_task()
+            and task is not getattr(GLOBAL_LOGGING_WORKER, "_worker_task", None)
+            and not task.done()
+        ]
+        if not others:
+            return
+        await asyncio.wait(others, timeout=5)
 
 
 def versions(names: tuple[str, ...]) -> dict[str, str]:
@@ -137,11 +176,14 @@ class PrebuiltStream(CustomStreamWrapper):  # type: ignore[misc]
     """LiteLLM's own stream type (instrumentations check for it), replaying chunks that LiteLLM
     built beforehand at almost no cost of its own."""
 
-    def __init__(self, chunks: list[Any]) -> None:  # LiteLLM's __init__ is deliberately skipped
+    def __init__(self, chunks: list[Any], text: str = "") -> None:  # LiteLLM's __init__ is skipped
         self._replay = iter(chunks)
         # LiteLLM keeps every chunk it produced in `chunks`, which an instrumentation may read
         # when the stream ends: that walk is part of the per-chunk cost, so it is here too.
         self.chunks = chunks
+        # And the text so far, which an instrumentation counts the completion tokens of when the
+        # provider sent no usage (LiteLLM 1.79's mock stream sends none).
+        self.response_uptil_now = text
 
     def __iter__(self) -> PrebuiltStream:
         return self
@@ -156,6 +198,13 @@ class PrebuiltStream(CustomStreamWrapper):  # type: ignore[misc]
 def real_stream_chunks() -> list[Any]:
     """The chunks of one real 50-chunk mock stream: content deltas, then the final chunk."""
     return list(litellm.completion(model=MODEL, messages=MESSAGES, stream=True, mock_response=STREAM_TEXT))
+
+
+def stream_text(chunks: list[Any]) -> str:
+    """The text a stream's chunks deliver, as LiteLLM assembles it in `response_uptil_now`."""
+    return "".join(
+        chunk.choices[0].delta.content or "" for chunk in chunks if chunk.choices and chunk.choices[0].delta
+    )
 
 
 def replay_chunks(chunks: list[Any], length: int) -> list[Any]:
@@ -205,6 +254,13 @@ def drain(stream: Any) -> int:
     return count
 
 
+async def adrain(stream: Any) -> int:
+    count = 0
+    async for _ in stream:
+        count += 1
+    return count
+
+
 def mock_scenarios(router: Any) -> list[Scenario]:
     def completion() -> int:
         litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
@@ -219,6 +275,19 @@ def mock_scenarios(router: Any) -> list[Scenario]:
             litellm.completion(model=MODEL, messages=MESSAGES, stream=True, mock_response=STREAM_TEXT)
         )
 
+    async def astream() -> int:
+        stream = await litellm.acompletion(
+            model=MODEL, messages=MESSAGES, stream=True, mock_response=STREAM_TEXT
+        )
+        return await adrain(stream)
+
+    async def astream_short() -> int:
+        # A two-chunk reply: LiteLLM's own work per chunk, and its noise, are small next to a
+        # stream's fixed cost, the figure a callback inside LiteLLM can be compared on.
+        return await adrain(
+            await litellm.acompletion(model=MODEL, messages=MESSAGES, stream=True, mock_response="hi")
+        )
+
     def embedding() -> int:
         litellm.embedding(model="text-embedding-3-small", input=["x"], mock_response=[0.1, 0.2])
         return 0
@@ -231,6 +300,8 @@ def mock_scenarios(router: Any) -> list[Scenario]:
         Scenario("completion", "mock", call=completion),
         Scenario("acompletion", "mock", acall=acompletion),
         Scenario("stream", "mock", call=stream),
+        Scenario("astream", "mock", acall=astream),
+        Scenario("astream short", "mock", acall=astream_short),
         Scenario("embedding", "mock", call=embedding),
         Scenario("router.acompletion", "mock", acall=router_acompletion),
     ]
@@ -257,15 +328,16 @@ def isolated_scenarios(*, traces_only: bool) -> list[Scenario]:
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
     chunks = real_stream_chunks()
     short, long = replay_chunks(chunks, SHORT_STREAM), replay_chunks(chunks, LONG_STREAM)
+    short_text, long_text = stream_text(short), stream_text(long)
 
     def prebuilt_response(*args: Any, **kwargs: Any) -> Any:
         return response
 
     def prebuilt_short(*args: Any, **kwargs: Any) -> Any:
-        return PrebuiltStream(short)
+        return PrebuiltStream(short, short_text)
 
     def prebuilt_long(*args: Any, **kwargs: Any) -> Any:
-        return PrebuiltStream(long)
+        return PrebuiltStream(long, long_text)
 
     def completion() -> int:
         litellm.completion(model=MODEL, messages=MESSAGES)
@@ -313,8 +385,10 @@ FLOOR_END_ATTRIBUTES: dict[str, AttributeValue] = {
 }
 
 
-# The metrics floor adds what recording the standard GenAI client metrics of one call costs: a
-# duration point and two token-usage points, with the attributes the conventions put on them.
+# The metrics floor adds what recording the GenAI client metrics of one priced call costs: the
+# points litellm-otel records for a non-streaming call (a duration point, two token-usage points
+# and a cost point), with the attributes the conventions put on them, each with an exemplar of
+# the call's span.
 FLOOR_METRIC_ATTRIBUTES: dict[str, AttributeValue] = {
     "gen_ai.operation.name": "chat",
     "gen_ai.provider.name": "openai",
@@ -354,6 +428,7 @@ class Harness:
         floor_meter = self.meter_provider.get_meter(FLOOR_SCOPE)
         self.floor_duration = floor_meter.create_histogram("benchmarks.floor.duration", unit="s")
         self.floor_tokens = floor_meter.create_histogram("benchmarks.floor.tokens", unit="{token}")
+        self.floor_cost = floor_meter.create_histogram("benchmarks.floor.cost", unit="USD")
         self.instrumentor = importlib.import_module(subject.module).LiteLLMInstrumentor()
         self.instrumented = False
         self.metrics = True  # whether the instrumentor got the SDK meter provider
@@ -391,7 +466,14 @@ class Harness:
 
     def once(self, scenario: Scenario) -> int:
         if scenario.acall is not None:
-            return self.loop.run_until_complete(scenario.acall())
+            acall = scenario.acall
+
+            async def settled() -> int:
+                chunks = await acall()
+                await settle()
+                return chunks
+
+            return self.loop.run_until_complete(settled())
         assert scenario.call is not None
         return scenario.call()
 
@@ -408,6 +490,7 @@ class Harness:
             async def many() -> None:
                 for _ in range(n):
                     await acall()
+                await settle()
 
             batch = many()
             gc.collect()
@@ -424,10 +507,10 @@ class Harness:
 
     def floor(self, n: int, *, metrics: bool = False) -> tuple[int, int]:
         """Wall and CPU nanoseconds of n SDK spans, 15 attributes each, started and ended; with
-        `metrics`, each followed by the three standard metric points of a GenAI call."""
+        `metrics`, each followed by the four metric points of a priced GenAI call."""
         tracer = self.tracer_provider.get_tracer(FLOOR_SCOPE)
         start, end = FLOOR_START_ATTRIBUTES, FLOOR_END_ATTRIBUTES
-        duration, tokens = self.floor_duration, self.floor_tokens
+        duration, tokens, cost = self.floor_duration, self.floor_tokens, self.floor_cost
         gc.collect()
         wall, cpu = time.perf_counter_ns(), time.process_time_ns()
         for _ in range(n):
@@ -435,9 +518,13 @@ class Harness:
             span.set_attributes(end)
             span.end()
             if metrics:
-                duration.record(0.42, FLOOR_METRIC_ATTRIBUTES)
-                tokens.record(10, FLOOR_INPUT_ATTRIBUTES)
-                tokens.record(20, FLOOR_OUTPUT_ATTRIBUTES)
+                # In the span's context, as litellm-otel records its points: the SDK's default
+                # (trace-based) exemplar filter then keeps an exemplar pointing at the span.
+                in_span = set_span_in_context(span)
+                duration.record(0.42, FLOOR_METRIC_ATTRIBUTES, in_span)
+                tokens.record(10, FLOOR_INPUT_ATTRIBUTES, in_span)
+                tokens.record(20, FLOOR_OUTPUT_ATTRIBUTES, in_span)
+                cost.record(1.35e-05, FLOOR_METRIC_ATTRIBUTES, in_span)
         wall, cpu = time.perf_counter_ns() - wall, time.process_time_ns() - cpu
         self.exporter.clear()
         return wall, cpu
@@ -464,6 +551,11 @@ class Harness:
                 spans = self.exporter.get_finished_spans()
                 scenario.carries = carried(spans, self.metric_points() - points, 3)
                 scenario.spans_per_call = self.spans() / 3
+                if not scenario.spans_per_call:
+                    # Counted, not assumed: LiteLLM's OTel v2 traces async calls only, and no
+                    # callback sees the isolated scenarios' stubbed-out LiteLLM.
+                    scenario.error = "the instrumented call made no span: this subject does not trace it"
+                    return
                 # Sized on the slower state: instrumented, where LiteLLM is replaced by a stub.
                 per_call = self.per_call(scenario, target_ns // 4)
                 self.set_instrumented(False)
@@ -533,6 +625,8 @@ def run_time(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
             *isolated_scenarios(traces_only=harness.subject.metrics),
             *http_scenarios(provider),
         ]
+        if args.only:  # while developing: the scenarios whose "group name" contains the text
+            scenarios = [s for s in scenarios if args.only in f"{s.group} {s.name}"]
         for scenario in scenarios:
             http = scenario.group == "http"
             harness.check(scenario, target_ns * (2 if http else 1), 3 if http else 2)
@@ -612,6 +706,7 @@ def retained(harness: Harness, call: Callable[[], Any], n: int) -> dict[str, Any
 
 def run_memory(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
     chunks = real_stream_chunks()
+    text = stream_text(chunks)
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
 
     def completion() -> None:
@@ -625,7 +720,7 @@ def run_memory(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
         return response
 
     def prebuilt_stream(*a: Any, **k: Any) -> Any:
-        return PrebuiltStream(chunks)
+        return PrebuiltStream(chunks, text)
 
     def isolated_abandoned_stream() -> None:
         stream = litellm.completion(model=MODEL, messages=MESSAGES, stream=True)
@@ -692,6 +787,7 @@ def profile_rows(stats: pstats.Stats, calls: int, top: int) -> dict[str, Any]:
 def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
     chunks = real_stream_chunks()
+    text = stream_text(chunks)
 
     def completion() -> None:
         litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
@@ -703,7 +799,7 @@ def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
         return response
 
     def prebuilt_stream(*args: Any, **kwargs: Any) -> Any:
-        return PrebuiltStream(chunks)
+        return PrebuiltStream(chunks, text)
 
     def isolated_stream() -> None:
         drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
@@ -753,6 +849,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-calls", type=int, help="instrumented mock completions profiled")
     parser.add_argument("--profile-top", type=int, default=15)
     parser.add_argument("--profile-out", help="also save pstats files with this prefix")
+    parser.add_argument("--only", help="time only the scenarios whose name contains this text")
     args = parser.parse_args(argv)
     defaults = {
         "rounds": (8, 30),
@@ -768,7 +865,6 @@ def main(argv: list[str] | None = None) -> int:
 
     quiet_litellm()
     subject = SUBJECTS[args.subject]
-    harness = Harness(subject)
     result: dict[str, Any] = {
         "subject": args.subject,
         "label": subject.label,
@@ -779,6 +875,12 @@ def main(argv: list[str] | None = None) -> int:
         "stream_chunks_requested": len(STREAM_TEXT) // 3 + 1,
         "isolated_stream_lengths": [SHORT_STREAM, LONG_STREAM],
     }
+    unavailable = subject.unavailable()
+    if unavailable is not None:
+        result["unavailable"] = unavailable
+        args.out.write_text(json.dumps(result, indent=1))
+        return 0
+    harness = Harness(subject)
     log(f"{subject.label}: {args.mode}")
     started = time.perf_counter()
     modes = {"time": run_time, "memory": run_memory, "profile": run_profile}

@@ -87,6 +87,25 @@ _FLOAT_PARAMS: Final = (
 )
 
 
+# Every optional request parameter read below: most calls pass none of them (model, messages,
+# stream), so one set test over the call's few arguments skips the dozen reads.
+_OPTIONAL_PARAMS: Final = frozenset(
+    (
+        *(key for key, _ in _FLOAT_PARAMS),
+        "max_tokens",
+        "max_completion_tokens",
+        "max_output_tokens",
+        "stop",
+        "seed",
+        "n",
+        "response_format",
+        "stream",
+        "encoding_format",
+        "dimensions",
+    )
+)
+
+
 def request_attributes(operation: str, params: Mapping[str, Any]) -> Attributes:
     """The request parameters present in a call's arguments (SPEC §2, set at span start).
 
@@ -96,6 +115,12 @@ def request_attributes(operation: str, params: Mapping[str, Any]) -> Attributes:
     model = text(params.get("model"))
     if model is not None:
         attributes[sc.GEN_AI_REQUEST_MODEL] = model
+    if not _OPTIONAL_PARAMS.isdisjoint(params):
+        _optional_request_attributes(operation, params, attributes)
+    return attributes
+
+
+def _optional_request_attributes(operation: str, params: Mapping[str, Any], attributes: Attributes) -> None:
     for key, name in _FLOAT_PARAMS:
         value = number(params.get(key))
         if value is not None:
@@ -128,7 +153,6 @@ def request_attributes(operation: str, params: Mapping[str, Any]) -> Attributes:
         dimensions = count(params.get("dimensions"))
         if dimensions is not None:
             attributes[sc.GEN_AI_EMBEDDINGS_DIMENSION_COUNT] = dimensions
-    return attributes
 
 
 def usage_attributes(usage: object, *, with_output: bool = True) -> Attributes:
@@ -186,14 +210,23 @@ def usage_attributes(usage: object, *, with_output: bool = True) -> Attributes:
 
 def finish_reasons(response: object) -> list[str]:
     """Every choice's finish reason; for a Responses API result, its status as a reason."""
-    choices = field(response, "choices")
+    return _finish_reasons(fields(response))
+
+
+def _finish_reasons(read: Mapping[str, Any] | Any) -> list[str]:
+    choices = read.get("choices")
     if isinstance(choices, Sequence) and not isinstance(choices, str):
-        return [reason for choice in choices if (reason := text(field(choice, "finish_reason")))]
-    status = text(field(response, "status"))
+        reasons = []
+        for choice in choices:  # a loop, not a comprehension: one call fewer per response
+            reason = text(field(choice, "finish_reason"))
+            if reason:
+                reasons.append(reason)
+        return reasons
+    status = text(read.get("status"))
     if status is None:
         return []
     if status == "incomplete":
-        reason = text(field(field(response, "incomplete_details"), "reason"))
+        reason = text(field(read.get("incomplete_details"), "reason"))
         return [reason or status]
     return ["stop" if status == "completed" else status]
 
@@ -205,11 +238,15 @@ def _rerank_usage(response: object) -> object:
 
 def _identity_attributes(response: object) -> Attributes:
     """`gen_ai.response.id` and `gen_ai.response.model` of a result or of a stream's chunk."""
+    return _identity(fields(response))
+
+
+def _identity(read: Mapping[str, Any] | Any) -> Attributes:
     attributes: Attributes = {}
-    response_id = text(field(response, "id"))
+    response_id = text(read.get("id"))
     if response_id is not None:
         attributes[sc.GEN_AI_RESPONSE_ID] = response_id
-    model = text(field(response, "model"))
+    model = text(read.get("model"))
     if model is not None:
         attributes[sc.GEN_AI_RESPONSE_MODEL] = model
     return attributes
@@ -217,11 +254,12 @@ def _identity_attributes(response: object) -> Attributes:
 
 def response_attributes(operation: str, response: object) -> Attributes:
     """Response id, model, finish reasons and usage from a non-streaming LiteLLM result."""
-    attributes = _identity_attributes(response)
-    reasons = finish_reasons(response)
+    read = fields(response)  # the response's fields at once: they are read several times
+    attributes = _identity(read)
+    reasons = _finish_reasons(read)
     if reasons:
         attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
-    usage = _rerank_usage(response) if operation == sc.OP_RERANK else field(response, "usage")
+    usage = _rerank_usage(response) if operation == sc.OP_RERANK else read.get("usage")
     # Embeddings produce no output tokens; LiteLLM fills completion_tokens=0 there, which would
     # be a made-up zero.
     attributes.update(usage_attributes(usage, with_output=operation != sc.OP_EMBEDDINGS))

@@ -473,7 +473,7 @@ class Call(Traced):
             if reports.charges_itself(attributes.get(sc.GEN_AI_PROVIDER_NAME)) and not estimated:
                 cost = shapes.stream_charge(state, stream)
             if cost is None:
-                cost = lookups.usage_cost(model, attributes, state.response)
+                cost = lookups.usage_cost(model, usage, attributes, state.response)
             if cost is not None:
                 attributes[sc.GEN_AI_USAGE_COST] = cost
         if self._telemetry.content is not None:

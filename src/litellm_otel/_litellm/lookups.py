@@ -5,15 +5,17 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any, Final
 
 from litellm_otel import extract, readers
 from litellm_otel import semconv as sc
+from litellm_otel._litellm.prices import PriceCache, plain_token_counts
 
 _logger: Final = logging.getLogger(__name__)
 
 _Route = tuple[str | None, str | None]
+_NO_ATTRIBUTES: Final[Mapping[str, extract.AttributeValue]] = MappingProxyType({})
 
 
 class Lookups:
@@ -26,6 +28,8 @@ class Lookups:
         token_counter: Callable[..., Any] | None = None,
         cost_per_token: Callable[..., Any] | None = None,
         usage_type: Callable[..., Any] | None = None,
+        model_info: Callable[..., Any] | None = None,
+        price_map: Callable[[], Mapping[str, Any]] | None = None,
     ) -> None:
         self._get_llm_provider = get_llm_provider
         self._completion_cost = completion_cost
@@ -37,6 +41,15 @@ class Lookups:
         self._route: Callable[[str, str | None, str | None], _Route] = functools.lru_cache(maxsize=1024)(
             self._resolve
         )
+        # The attributes built from a route, once per route too: ~2 us of every call's start.
+        self._route_attributes: Callable[
+            [str, str | None, str | None], Mapping[str, extract.AttributeValue]
+        ] = functools.lru_cache(maxsize=1024)(self._attributes_of_route)
+        # A stream's cost from its token counts at per-model rates read from LiteLLM once (see
+        # prices.py), when LiteLLM's functions for it are at hand.
+        self._prices: PriceCache | None = None
+        if cost_per_token is not None and usage_type is not None and model_info is not None and price_map:
+            self._prices = PriceCache(cost_per_token, usage_type, model_info, price_map, self._provider)
 
     @classmethod
     def of(cls, litellm: ModuleType) -> Lookups:
@@ -47,7 +60,12 @@ class Lookups:
             litellm.token_counter,
             litellm.cost_per_token,
             litellm.Usage,
+            litellm.get_model_info,
+            lambda: litellm.model_cost,  # read per call: LiteLLM may replace the map
         )
+
+    def _provider(self, model: str) -> str | None:
+        return self._route(model, None, None)[0]
 
     def _resolve(self, model: str, custom_llm_provider: str | None, api_base: str | None) -> _Route:
         try:
@@ -59,20 +77,26 @@ class Lookups:
         provider = provider if isinstance(provider, str) and provider else None
         return provider, resolved_base if isinstance(resolved_base, str) else api_base
 
-    def attributes(self, params: Mapping[str, Any]) -> extract.Attributes:
-        """`gen_ai.provider.name` and `server.*` for a call, before it is made."""
+    def attributes(self, params: Mapping[str, Any]) -> Mapping[str, extract.AttributeValue]:
+        """`gen_ai.provider.name` and `server.*` for a call, before it is made (read-only: the
+        same mapping serves every call with the same model, provider and `api_base`)."""
         model = params.get("model")
         provider = params.get("custom_llm_provider")
         api_base = params.get("api_base") or params.get("base_url")
         if not isinstance(model, str):
-            return {}
+            return _NO_ATTRIBUTES
         provider = provider if isinstance(provider, str) else None
         api_base = api_base if isinstance(api_base, str) else None
+        return self._route_attributes(model, provider, api_base)
+
+    def _attributes_of_route(
+        self, model: str, provider: str | None, api_base: str | None
+    ) -> Mapping[str, extract.AttributeValue]:
         resolved_provider, resolved_base = self._route(model, provider, api_base)
         attributes = extract.server_attributes(resolved_base)
         if resolved_provider is not None:
             attributes[sc.GEN_AI_PROVIDER_NAME] = extract.provider_name(resolved_provider)
-        return attributes
+        return MappingProxyType(attributes)
 
     @staticmethod
     def attributes_from_result(
@@ -103,10 +127,13 @@ class Lookups:
             _logger.debug("litellm-otel: LiteLLM could not price this response", exc_info=True)
             return None
 
-    def usage_cost(self, model: object, tokens: extract.Attributes, response: object = None) -> float | None:
+    def usage_cost(
+        self, model: object, usage: object, tokens: extract.Attributes, response: object = None
+    ) -> float | None:
         """USD cost of a streamed call, priced for the requested model: from the final response
-        snapshot when the stream carried one (Responses API), else from the token counts on the
-        span (`tokens`, the `gen_ai.usage.*` attributes already extracted).
+        snapshot when the stream carried one (Responses API); else, for a plain text `usage`, at
+        the model's per-token rates (prices.py); else from the token counts on the span
+        (`tokens`, the `gen_ai.usage.*` attributes already extracted) through LiteLLM.
 
         The counts are passed to `cost_per_token` one by one, with a `Usage` built from them:
         LiteLLM 1.79 prices providers without a cost function of their own (Mistral, Groq,
@@ -122,6 +149,9 @@ class Lookups:
             prompt_tokens = tokens.get(sc.GEN_AI_USAGE_INPUT_TOKENS)
             if self._cost_per_token is None or self._usage_type is None or not isinstance(prompt_tokens, int):
                 return None
+            fast = self._token_cost(model, usage)
+            if fast is not None:
+                return fast
             completion_tokens = tokens.get(sc.GEN_AI_USAGE_OUTPUT_TOKENS)
             completion_tokens = completion_tokens if isinstance(completion_tokens, int) else 0
             cache_read = tokens.get(sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)
@@ -144,6 +174,14 @@ class Lookups:
         except Exception:
             _logger.debug("litellm-otel: LiteLLM could not price this stream", exc_info=True)
             return None
+
+    def _token_cost(self, model: str, usage: object) -> float | None:
+        """The stream's cost at the model's per-token rates (prices.py), or None when LiteLLM's
+        own path must price it: the same figure, without its generic path on every stream."""
+        if self._prices is None:
+            return None
+        counts = plain_token_counts(usage)
+        return None if counts is None else self._prices.cost(model, counts)
 
     def counted_usage(
         self, model: object, messages: object, completion_text: object
