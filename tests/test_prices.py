@@ -24,8 +24,17 @@ _MODELS_PER_PROVIDER = 12
 
 
 def litellm_cost(model: str, usage: Any) -> float:
-    """LiteLLM's own figure, asked as litellm-otel asked it before the rates were cached."""
-    prompt_cost, completion_cost = litellm.cost_per_token(model=model, usage_object=usage)
+    """LiteLLM's own figure, asked as litellm-otel asks it without the cached rates: the counts
+    one by one and the usage (a bare `usage_object` is priced 0.0 by LiteLLM 1.79 for providers
+    without a cost function of their own)."""
+    tokens = extract.usage_attributes(usage)
+    counts = {
+        "prompt_tokens": tokens.get(sc.GEN_AI_USAGE_INPUT_TOKENS, 0),
+        "completion_tokens": tokens.get(sc.GEN_AI_USAGE_OUTPUT_TOKENS, 0),
+        "cache_read_input_tokens": tokens.get(sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 0),
+        "cache_creation_input_tokens": tokens.get(sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 0),
+    }
+    prompt_cost, completion_cost = litellm.cost_per_token(model=model, usage_object=usage, **counts)
     return float(prompt_cost + completion_cost)
 
 

@@ -247,9 +247,11 @@ class PriceCache:
         )
 
     def _one(self, model: str, **tokens: int) -> float | None:
-        """LiteLLM's price of one token of a kind, asked as the stream path asks it."""
+        """LiteLLM's price of one token of a kind, asked as the stream path asks it: the counts
+        one by one and in a `Usage` (LiteLLM 1.79 prices a bare `usage_object` at 0.0 for
+        providers without a cost function of their own, see `Lookups.usage_cost`)."""
         prompt, completion = tokens.setdefault("prompt_tokens", 0), tokens.setdefault("completion_tokens", 0)
         usage = self._usage_type(total_tokens=prompt + completion, **tokens)
-        prompt_cost, completion_cost = self._cost_per_token(model=model, usage_object=usage)
+        prompt_cost, completion_cost = self._cost_per_token(model=model, usage_object=usage, **tokens)
         total = prompt_cost + completion_cost
         return float(total) if isinstance(total, (int, float)) else None
