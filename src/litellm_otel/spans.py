@@ -364,17 +364,18 @@ class Call(Traced):
             )
         return attributes
 
+    def _provider(self, attributes: extract.Attributes) -> object:
+        """The call's `gen_ai.provider.name`: from its start, else as its result reported it."""
+        return self._attributes.get(sc.GEN_AI_PROVIDER_NAME, attributes.get(sc.GEN_AI_PROVIDER_NAME))
+
     def _settle(
         self, attributes: extract.Attributes, hidden: Mapping[str, Any], estimated: tuple[str, ...] = ()
     ) -> None:
-        """`reports.settle`, with the provider name the span started with in `attributes`."""
-        if sc.GEN_AI_PROVIDER_NAME not in attributes and sc.GEN_AI_PROVIDER_NAME in self._attributes:
-            attributes[sc.GEN_AI_PROVIDER_NAME] = self._attributes[sc.GEN_AI_PROVIDER_NAME]
         litellm_provider = hidden.get("custom_llm_provider")
         if not isinstance(litellm_provider, str):  # 1.79 streams: the request model's route prefix
             model = self._params.get("model")
             litellm_provider = model.split("/", 1)[0] if isinstance(model, str) and "/" in model else None
-        reports.settle(attributes, litellm_provider, estimated)
+        reports.settle(attributes, self._provider(attributes), litellm_provider, estimated)
 
     def _result_attributes(self, result: object) -> extract.Attributes:
         attributes = extract.response_attributes(self._operation.name, result)
@@ -470,7 +471,7 @@ class Call(Traced):
         self._settle(attributes, hidden, estimated)
         if usage is not None:
             cost = None
-            if reports.charges_itself(attributes.get(sc.GEN_AI_PROVIDER_NAME)) and not estimated:
+            if reports.charges_itself(self._provider(attributes)) and not estimated:
                 cost = shapes.stream_charge(state, stream)
             if cost is None:
                 cost = lookups.usage_cost(model, usage, attributes, state.response)

@@ -41,11 +41,12 @@ def charges_itself(provider: object) -> bool:
 
 def settle(
     attributes: extract.Attributes,
+    provider: object,
     litellm_provider: object,
     estimated: tuple[str, ...] = (),
 ) -> None:
-    """Make `attributes` (a CLIENT span's response attributes, its `gen_ai.provider.name`
-    included) say what the provider reported; `litellm_provider` is LiteLLM's name for it.
+    """Make `attributes` (a CLIENT span's response attributes) say what `provider` (its
+    `gen_ai.provider.name`) reported; `litellm_provider` is LiteLLM's name for it.
 
     - A reasoning count from a provider whose API has none, or in a usage LiteLLM counted
       itself, is LiteLLM's: a 0 is made up and is dropped; any other value is its estimate and
@@ -60,7 +61,7 @@ def settle(
     """
     marked = [name for name in estimated if name in attributes]
     counted = sc.GEN_AI_USAGE_INPUT_TOKENS in marked
-    if counted or attributes.get(sc.GEN_AI_PROVIDER_NAME) in NO_REASONING_COUNT:
+    if counted or provider in NO_REASONING_COUNT:
         reasoning = attributes.get(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
         if reasoning == 0:
             del attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]

@@ -187,10 +187,7 @@ def provider_usage_kept(stream: object) -> bool:
     if not isinstance(chunks, list):
         return True
     for chunk in chunks[-1 : -1 - _TAIL_CHUNKS : -1]:
-        usage = field(chunk, "usage")
-        if usage is None:
-            extra = getattr(chunk, "__pydantic_extra__", None)
-            usage = extra.get("usage") if type(extra) is dict else None
+        usage = _chunk_usage(chunk)
         if _input_tokens(usage) or _output_tokens(usage):
             return True
     return False
