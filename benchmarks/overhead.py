@@ -189,10 +189,33 @@ class PrebuiltStream(CustomStreamWrapper):  # type: ignore[misc]
         return self
 
     def __next__(self) -> Any:
-        return next(self._replay)
+        chunk = next(self._replay, None)
+        if chunk is None:
+            # What LiteLLM's stream does at the end of every stream (1.79 … 1.110.2), before it
+            # ends the iteration: its kept chunks go to the builder of the complete response,
+            # which the isolated scenarios replace with `prebuilt_assembly`.
+            litellm.stream_chunk_builder(chunks=self.chunks, messages=MESSAGES, logging_obj=None)
+            raise StopIteration
+        return chunk
 
     def __del__(self) -> None:
         return None
+
+
+# The complete response LiteLLM's builder made of each replayed chunk list, by the list's id.
+_ASSEMBLIES: dict[int, Any] = {}
+
+
+def assembled(chunks: list[Any]) -> list[Any]:
+    """`chunks`, with the response LiteLLM's own builder makes of them kept for the replay."""
+    _ASSEMBLIES[id(chunks)] = litellm.stream_chunk_builder(chunks=chunks, messages=MESSAGES)
+    return chunks
+
+
+def prebuilt_assembly(chunks: list[Any], *args: Any, **kwargs: Any) -> Any:
+    """Stands in for `litellm.stream_chunk_builder` in the isolated scenarios, as the stream's
+    chunks stand in for LiteLLM's stream: what it built of the same chunks beforehand."""
+    return _ASSEMBLIES.get(id(chunks))
 
 
 def real_stream_chunks() -> list[Any]:
@@ -209,7 +232,7 @@ def stream_text(chunks: list[Any]) -> str:
 
 def replay_chunks(chunks: list[Any], length: int) -> list[Any]:
     content, final = chunks[:-1], chunks[-1]
-    return [content[i % len(content)] for i in range(length - 1)] + [final]
+    return assembled([content[i % len(content)] for i in range(length - 1)] + [final])
 
 
 # --- scenarios ---------------------------------------------------------------------------------
@@ -450,19 +473,20 @@ class Harness:
 
     @contextlib.contextmanager
     def prepared(self, scenario: Scenario) -> Iterator[None]:
-        """For an isolated scenario, `litellm.completion` is its replacement meanwhile: put in
-        place while LiteLLM is bare, so the instrumentor wraps the replacement."""
+        """For an isolated scenario, `litellm.completion` is its replacement meanwhile, and the
+        stream builder `prebuilt_assembly`: put in place while LiteLLM is bare, so the
+        instrumentor wraps the replacements."""
         if scenario.replacement is None:
             yield
             return
         self.set_instrumented(False)
-        original = litellm.completion
-        litellm.completion = scenario.replacement
+        original, original_builder = litellm.completion, litellm.stream_chunk_builder
+        litellm.completion, litellm.stream_chunk_builder = scenario.replacement, prebuilt_assembly
         try:
             yield
         finally:
             self.set_instrumented(False)
-            litellm.completion = original
+            litellm.completion, litellm.stream_chunk_builder = original, original_builder
 
     def once(self, scenario: Scenario) -> int:
         if scenario.acall is not None:
@@ -705,7 +729,7 @@ def retained(harness: Harness, call: Callable[[], Any], n: int) -> dict[str, Any
 
 
 def run_memory(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
-    chunks = real_stream_chunks()
+    chunks = assembled(real_stream_chunks())
     text = stream_text(chunks)
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
 
@@ -786,7 +810,7 @@ def profile_rows(stats: pstats.Stats, calls: int, top: int) -> dict[str, Any]:
 
 def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
-    chunks = real_stream_chunks()
+    chunks = assembled(real_stream_chunks())
     text = stream_text(chunks)
 
     def completion() -> None:

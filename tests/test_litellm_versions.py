@@ -40,6 +40,7 @@ DISPATCH_IMPLEMENTATIONS = [
 ROUTER_ENDPOINTS = [name for name in ENTRY_POINTS if name not in ("responses", "aresponses", "rerank")]
 FALLBACKS_BRIDGE = "litellm.litellm_core_utils.fallback_utils.run_async_function"
 PRE_CALL = "litellm.litellm_core_utils.litellm_logging.Logging.pre_call"
+STREAM_ASSEMBLY = "litellm.stream_chunk_builder"
 
 
 def expected_targets(release: Version) -> list[str]:
@@ -61,7 +62,10 @@ def expected_targets(release: Version) -> list[str]:
     else:
         expected += [f"litellm.router.Router.{name}" for name in ROUTER_ENDPOINTS]
         expected.append("litellm.router.run_async_function")
-    return [*expected, FALLBACKS_BRIDGE, PRE_CALL]
+    expected.append(FALLBACKS_BRIDGE)
+    if release < Version("1.90"):  # where a stream keeps its own token count nowhere
+        expected.append(STREAM_ASSEMBLY)
+    return [*expected, PRE_CALL]
 
 
 def resolve(label: str) -> tuple[Any, str]:

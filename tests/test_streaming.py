@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import litellm
@@ -28,6 +30,8 @@ from helpers import (
 )
 from litellm_otel import LiteLLMInstrumentor
 from litellm_otel import semconv as sc
+from litellm_otel._litellm import assembly, reports
+from litellm_otel._litellm.lookups import Lookups
 
 INCLUDE_USAGE = {"include_usage": True}
 # LiteLLM keeps the provider's model name of a stream from 1.106 (`_provider_response_model`).
@@ -380,3 +384,75 @@ def test_text_completion_stream_with_include_usage(
             sc.GEN_AI_USAGE_OUTPUT_TOKENS: fp.TEXT_COMPLETION_TOKENS,
         },
     )
+
+
+@pytest.mark.usefixtures("instrument")
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+async def test_a_stream_litellm_already_counted_is_not_counted_again(
+    provider: FakeProvider,
+    span_exporter: InMemorySpanExporter,
+    monkeypatch: pytest.MonkeyPatch,
+    asynchronous: bool,
+) -> None:
+    # LiteLLM counts a stream without usage itself as the stream ends (its stream_chunk_builder);
+    # 1.79 hands that count to its logging only. The span carries it instead of running the
+    # tokenizer a second time.
+    counted: list[object] = []
+    count_again = Lookups.counted_usage
+
+    def spy(self: Lookups, *args: Any, **kwargs: Any) -> Any:
+        counted.append(args)
+        return count_again(self, *args, **kwargs)
+
+    monkeypatch.setattr(Lookups, "counted_usage", spy)
+    if asynchronous:
+        stream = await litellm.acompletion(**openai_stream(provider))
+        async for _ in stream:
+            pass
+    else:
+        list(litellm.completion(**openai_stream(provider)))
+
+    attrs = assert_one_stream_span(span_exporter, completed=True)
+    expected_input = litellm.token_counter(model="openai/gpt-4o-mini", messages=USER_MESSAGES)
+    expected_output = litellm.token_counter(
+        model="openai/gpt-4o-mini", text=fp.RESPONSE_TEXT, count_response_tokens=True
+    )
+    assert_subset(
+        attrs,
+        {
+            sc.GEN_AI_USAGE_INPUT_TOKENS: expected_input,
+            sc.GEN_AI_USAGE_OUTPUT_TOKENS: expected_output,
+            sc.LITELLM_USAGE_ESTIMATED: reports.COUNTED_USAGE,
+        },
+    )
+    assert attrs[sc.GEN_AI_USAGE_COST] > 0
+    assert counted == []
+
+
+def test_what_litellm_assembled_goes_only_to_the_stream_it_was_built_from() -> None:
+    chunks: list[object] = [object(), object()]
+    stream, other = SimpleNamespace(chunks=chunks), SimpleNamespace(chunks=list(chunks))
+    usage = {"prompt_tokens": 12, "completion_tokens": 3}
+
+    assembly.keep(chunks, {"usage": usage})
+    assert assembly.take(other) is None  # an equal list is not the same one
+    assembly.keep(chunks, {"usage": usage})
+    assert assembly.take(stream) is usage
+    assert assembly.take(stream) is None  # once
+
+    assembly.keep(chunks, {"usage": usage})
+    chunks.append(object())  # the stream went on after it was built
+    assert assembly.take(stream) is None
+
+    assembly.keep(chunks, {"usage": {"prompt_tokens": 0, "completion_tokens": 0}})  # nothing counted
+    assert assembly.take(stream) is None
+    assembly.keep(chunks, None)  # the builder gave up
+    assert assembly.take(stream) is None
+
+    assembly.keep(chunks, {"usage": usage})
+    taken: list[object] = []
+    worker = threading.Thread(target=lambda: taken.append(assembly.take(stream)))
+    worker.start()
+    worker.join()
+    assert taken == [None]  # another thread's stream
+    assert assembly.take(stream) is usage

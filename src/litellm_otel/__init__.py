@@ -39,6 +39,7 @@ from litellm_otel.wrappers import (
     Wrapper,
     carry_context,
     implementation_traced,
+    keep_assembly,
     router_traced,
     stamp_handoff,
     traced,
@@ -51,8 +52,12 @@ _logger: Final = logging.getLogger(__name__)
 
 def _wrapper(target: Target, telemetry: Telemetry) -> Wrapper:
     """The wrapper a target's role calls for."""
-    if target.role in (Role.RUN_ASYNC, Role.PRE_CALL):
-        return carry_context if target.role is Role.RUN_ASYNC else stamp_handoff
+    if target.role is Role.RUN_ASYNC:
+        return carry_context
+    if target.role is Role.PRE_CALL:
+        return stamp_handoff
+    if target.role is Role.ASSEMBLY:
+        return keep_assembly
     operation = Operation(name=target.operation or "", positional=target.positional, is_async=target.is_async)
     if target.role is Role.ROUTER:
         return router_traced(operation, telemetry=telemetry)

@@ -24,7 +24,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from litellm_otel import content, extract
 from litellm_otel import semconv as sc
-from litellm_otel._litellm import reports, shapes
+from litellm_otel._litellm import assembly, reports, shapes
 from litellm_otel._litellm.lookups import Lookups
 from litellm_otel.config import ContentCapture
 from litellm_otel.metrics import Metrics
@@ -454,9 +454,13 @@ class Call(Traced):
         if usage is not None and state.response is None and not shapes.provider_usage_kept(stream):
             estimated = reports.COUNTED_USAGE
         if usage is None and completed and self._operation.name == sc.OP_CHAT and state.response is None:
-            usage = lookups.counted_usage(
-                model, self._params.get("messages"), shapes.response_text_so_far(stream)
-            )
+            # LiteLLM's own count, made as the stream ended (1.79 … 1.89 keep it nowhere else),
+            # or, when it made none on this thread, ours with its tokenizer.
+            usage = assembly.take(stream)
+            if usage is None:
+                usage = lookups.counted_usage(
+                    model, self._params.get("messages"), shapes.response_text_so_far(stream)
+                )
             estimated = reports.COUNTED_USAGE
         attributes = extract.stream_attributes(self._operation.name, state, usage)
         if state.response is None:

@@ -14,6 +14,7 @@ proxy) or fail and re-raise. Which span a call starts is chosen here, visibly:
 from __future__ import annotations
 
 import inspect
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,7 +23,7 @@ from opentelemetry import context
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 
-from litellm_otel._litellm import shapes
+from litellm_otel._litellm import assembly, shapes
 from litellm_otel.router import FallbacksCall, RouterCall
 from litellm_otel.spans import (
     CURRENT_CALL,
@@ -173,3 +174,20 @@ def stamp_handoff(
             call.handoff_at = time.perf_counter()
         call.endpoint_used(shapes.logged_api_base(args, kwargs))
     return wrapped(*args, **kwargs)
+
+
+_logger = logging.getLogger(__name__)
+
+
+def keep_assembly(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Wraps `litellm.stream_chunk_builder`, which LiteLLM's stream wrapper calls at the end of
+    every stream: the usage it built (counted, when no chunk carried any) is kept for the
+    stream's span, which then need not count the same tokens again (see `assembly`)."""
+    built = wrapped(*args, **kwargs)
+    try:
+        assembly.keep(kwargs.get("chunks", args[0] if args else None), built)
+    except Exception:
+        _logger.debug("litellm-otel: could not keep a stream's assembled usage", exc_info=True)
+    return built

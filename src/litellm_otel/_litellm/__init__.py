@@ -8,5 +8,7 @@ is a change to this package alone:
 - `targets`: what to wrap, per generation of LiteLLM's internals, and what is missing;
 - `shapes`: pure readers of LiteLLM's private result shapes (hidden params, the chunks a stream
   kept, the Router's per-attempt metadata, the callback lists);
-- `lookups`: what only LiteLLM can answer (provider, cost, token counts), through its functions.
+- `lookups`: what only LiteLLM can answer (provider, cost, token counts), through its functions;
+- `assembly`: the usage LiteLLM assembles as a stream ends, kept for the stream's span;
+- `prices` and `reports`: its per-token rates, and where its figures are not the provider's.
 """

@@ -24,6 +24,8 @@ _MISSING: Final = object()
 def hidden_params(response: object) -> Mapping[str, Any]:
     """LiteLLM's `_hidden_params` of a result (cost, api_base, provider), or an empty mapping."""
     hidden = field(response, "_hidden_params")
+    if type(hidden) is dict:  # LiteLLM's own, at every call's end: no ABC check for it
+        return hidden
     return hidden if isinstance(hidden, Mapping) else {}
 
 
@@ -74,10 +76,14 @@ _TAIL_CHUNKS: Final = 4  # how many of a stream's last kept chunks may hold its 
 
 
 def _input_tokens(usage: object) -> int:
+    if usage is None:  # most chunks and streams: no call for nothing
+        return 0
     return count(field(usage, "prompt_tokens")) or count(field(usage, "input_tokens")) or 0
 
 
 def _output_tokens(usage: object) -> int:
+    if usage is None:
+        return 0
     return count(field(usage, "completion_tokens")) or count(field(usage, "output_tokens")) or 0
 
 

@@ -13,6 +13,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 import inspect
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class Role(enum.Enum):
     ROUTER = "router endpoint"  # a Router method: an INTERNAL span over its attempts
     RUN_ASYNC = "event-loop bridge"  # runs a sync call's coroutine on a loop: the context is carried in
     PRE_CALL = "pre-call hook"  # runs right before each provider request: the hand-off time
+    ASSEMBLY = "end-of-stream assembler"  # builds a finished stream's response: its usage is kept
 
 
 # What each role's absence costs the user, for the warning.
@@ -39,6 +41,7 @@ _LOSS: Final = {
     Role.ROUTER: "Router calls through it get no router span, their attempts no litellm.router.*",
     Role.RUN_ASYNC: "sync calls made inside a running event loop lose their parent span",
     Role.PRE_CALL: "spans get no litellm.preprocessing.duration_ms",
+    Role.ASSEMBLY: "streams without the provider's usage have their tokens counted a second time",
 }
 
 
@@ -190,12 +193,31 @@ def find(litellm: ModuleType) -> Plan:
             targets.append(Target(module, "run_async_function", Role.RUN_ASYNC))
         else:
             missing.append(Missing(f"{module_name}.run_async_function", Role.RUN_ASYNC))
+    version = installed_version()
+    # LiteLLM's stream wrapper calls the builder through the module, looked up at call time, at
+    # the end of every stream; before 1.90 what it built reaches only LiteLLM's logging (see
+    # assembly.py). From 1.90 (read from 1.90.7 … 1.110.2) the stream hands it back itself.
+    if _release(version) < _HANDS_BACK_ITS_ASSEMBLY:
+        if callable(getattr(litellm, "stream_chunk_builder", None)):
+            targets.append(Target(litellm, "stream_chunk_builder", Role.ASSEMBLY))
+        else:
+            missing.append(Missing("litellm.stream_chunk_builder", Role.ASSEMBLY))
     logging_class = getattr(_module(_LOGGING_MODULE), "Logging", None)
     if isinstance(logging_class, type) and inspect.isfunction(vars(logging_class).get("pre_call")):
         targets.append(Target(logging_class, "pre_call", Role.PRE_CALL))
     else:
         missing.append(Missing(f"{_LOGGING_MODULE}.Logging.pre_call", Role.PRE_CALL))
-    return Plan(tuple(targets), tuple(missing), installed_version())
+    return Plan(tuple(targets), tuple(missing), version)
+
+
+_HANDS_BACK_ITS_ASSEMBLY: Final = (1, 90)
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """The leading numbers of a release ("1.79.0" -> (1, 79, 0)); () when it has none, which
+    sorts before every release: an unknown LiteLLM gets every hook that may apply."""
+    numbers = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(n) for n in numbers.group().split(".")) if numbers else ()
 
 
 def installed_version() -> str:
