@@ -396,17 +396,25 @@ async def test_a_stream_litellm_already_counted_is_not_counted_again(
     monkeypatch: pytest.MonkeyPatch,
     asynchronous: bool,
 ) -> None:
-    # LiteLLM counts a stream without usage itself as the stream ends (its stream_chunk_builder);
-    # 1.79 hands that count to its logging only. The span carries it instead of running the
-    # tokenizer a second time.
+    # LiteLLM assembles every stream as it ends (litellm.stream_chunk_builder), counting the
+    # tokens when no chunk had usage; some releases hand that count back on the stream, 1.79
+    # only to its logging. Either way the span carries it rather than running the tokenizer a
+    # second time; where LiteLLM counted no prompt (1.106, 1.108), the span counts it.
+    assembled: list[object] = []
     counted: list[object] = []
-    count_again = Lookups.counted_usage
+    build, count_again = litellm.stream_chunk_builder, Lookups.counted_usage
 
-    def spy(self: Lookups, *args: Any, **kwargs: Any) -> Any:
+    def watch_build(*args: Any, **kwargs: Any) -> Any:
+        built = build(*args, **kwargs)
+        assembled.append(built.usage.prompt_tokens if built is not None else None)
+        return built
+
+    def watch_count(self: Lookups, *args: Any, **kwargs: Any) -> Any:
         counted.append(args)
         return count_again(self, *args, **kwargs)
 
-    monkeypatch.setattr(Lookups, "counted_usage", spy)
+    monkeypatch.setattr(litellm, "stream_chunk_builder", watch_build)
+    monkeypatch.setattr(Lookups, "counted_usage", watch_count)
     if asynchronous:
         stream = await litellm.acompletion(**openai_stream(provider))
         async for _ in stream:
@@ -417,7 +425,8 @@ async def test_a_stream_litellm_already_counted_is_not_counted_again(
     attrs = assert_one_stream_span(span_exporter, completed=True)
     assert_subset(attrs, {**litellm_count_of_the_stream(), sc.LITELLM_USAGE_ESTIMATED: reports.COUNTED_USAGE})
     assert attrs[sc.GEN_AI_USAGE_COST] > 0
-    assert counted == []
+    litellm_counted = bool(assembled) and all(assembled)
+    assert len(counted) == (0 if litellm_counted else 1), (assembled, LITELLM_VERSION)
 
 
 def test_what_litellm_assembled_goes_only_to_the_stream_it_was_built_from() -> None:

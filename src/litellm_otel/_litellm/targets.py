@@ -196,7 +196,8 @@ def find(litellm: ModuleType) -> Plan:
     version = installed_version()
     # LiteLLM's stream wrapper calls the builder through the module, looked up at call time, at
     # the end of every stream; before 1.90 what it built reaches only LiteLLM's logging (see
-    # assembly.py). From 1.90 (read from 1.90.7 … 1.110.2) the stream hands it back itself.
+    # assembly.py). From 1.90 there is nothing to take: 1.90.7, 1.109.3 and 1.110.2 hand it back
+    # on the stream, and 1.106.12 and 1.108.14 count no prompt for OpenAI-compatible streams.
     if _release(version) < _HANDS_BACK_ITS_ASSEMBLY:
         if callable(getattr(litellm, "stream_chunk_builder", None)):
             targets.append(Target(litellm, "stream_chunk_builder", Role.ASSEMBLY))
