@@ -37,6 +37,8 @@ from litellm_otel.spans import (
     bind_params,
 )
 
+_logger = logging.getLogger(__name__)
+
 Wrapper = Callable[[Callable[..., Any], Any, tuple[Any, ...], dict[str, Any]], Any]
 Starter = Callable[[Telemetry, Operation, Params, Context], Traced | None]
 
@@ -174,9 +176,6 @@ def stamp_handoff(
             call.handoff_at = time.perf_counter()
         call.endpoint_used(shapes.logged_api_base(args, kwargs))
     return wrapped(*args, **kwargs)
-
-
-_logger = logging.getLogger(__name__)
 
 
 def keep_assembly(
