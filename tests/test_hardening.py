@@ -4,6 +4,7 @@ exceptions, concurrency."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from litellm_otel import LiteLLMInstrumentor, content, extract
 from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes
 from litellm_otel._litellm.lookups import Lookups
+from litellm_otel.spans import Traced
 
 
 class _RaisingExporter(SpanExporter):
@@ -275,3 +277,38 @@ def test_sixteen_threads_of_sync_calls_keep_their_own_usage(
 
     assert errors == []
     _check_own_usage(span_exporter.get_finished_spans(), 16 * 200)
+
+
+@pytest.mark.usefixtures("instrument")
+@pytest.mark.parametrize("kind", ["completion", "stream", "acompletion", "astream", "router"])
+async def test_an_ended_call_is_freed_without_the_cyclic_collector(
+    provider: FakeProvider, span_exporter: InMemorySpanExporter, kind: str
+) -> None:
+    # A call that outlived its end until the next cyclic collection kept its span, and made
+    # that collection, which every call in the process pays for, come sooner.
+    router = litellm.Router(model_list=[{"model_name": "chat", "litellm_params": openai_args(provider)}])
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds unreachable is kept in gc.garbage
+    try:
+        if kind == "completion":
+            litellm.completion(**openai_args(provider))
+        elif kind == "stream":
+            for _ in litellm.completion(**openai_args(provider, stream=True)):
+                pass
+        elif kind == "acompletion":
+            await litellm.acompletion(**openai_args(provider))
+        elif kind == "astream":
+            async for _ in await litellm.acompletion(**openai_args(provider, stream=True)):
+                pass
+        else:
+            await router.acompletion(model="chat", messages=[{"role": "user", "content": "hi"}])
+        await asyncio.sleep(0.05)  # LiteLLM's logging of the call, on this loop and its threads
+        gc.collect()
+        in_cycles = [obj for obj in gc.garbage if isinstance(obj, Traced)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert len(span_exporter.get_finished_spans()) == (2 if kind == "router" else 1)
+    assert in_cycles == []

@@ -104,6 +104,9 @@ def active(key: str, current: Context | None = None) -> Traced | None:
     return call if isinstance(call, Traced) and not call.ended else None
 
 
+_ENDED: Final = Context()  # what an ended call keeps as its context: nothing
+
+
 class Traced:
     """A span around one LiteLLM call: started by `start`, ended exactly once by `_close`."""
 
@@ -224,6 +227,10 @@ class Traced:
             self._after_end(attributes, error_type, duration, stream)
         except Exception:
             _logger.debug("litellm-otel: could not record metrics or events", exc_info=True)
+        # The call's context holds the call: letting go of it here breaks that cycle, so the
+        # call and its span are freed as soon as the caller drops them, not by a later run of
+        # the cyclic garbage collector (whose runs then cost every call in the process).
+        self._context = _ENDED
 
     def _set_backend_attributes(
         self, vocabularies: Vocabularies, attributes: extract.Attributes, duration: float
