@@ -87,8 +87,9 @@ _FLOAT_PARAMS: Final = (
 )
 
 
-# Every optional request parameter read below: most calls pass none of them (model, messages,
-# stream), so one set test over the call's few arguments skips the dozen reads.
+# Every optional request parameter read below but `stream`, read on its own: most calls pass
+# none of them (model, messages, stream), so one set test over the call's few arguments skips
+# the dozen reads.
 _OPTIONAL_PARAMS: Final = frozenset(
     (
         *(key for key, _ in _FLOAT_PARAMS),
@@ -99,7 +100,6 @@ _OPTIONAL_PARAMS: Final = frozenset(
         "seed",
         "n",
         "response_format",
-        "stream",
         "encoding_format",
         "dimensions",
     )
@@ -115,6 +115,8 @@ def request_attributes(operation: str, params: Mapping[str, Any]) -> Attributes:
     model = text(params.get("model"))
     if model is not None:
         attributes[sc.GEN_AI_REQUEST_MODEL] = model
+    if params.get("stream") is True:
+        attributes[sc.GEN_AI_REQUEST_STREAM] = True
     if not _OPTIONAL_PARAMS.isdisjoint(params):
         _optional_request_attributes(operation, params, attributes)
     return attributes
@@ -144,8 +146,6 @@ def _optional_request_attributes(operation: str, params: Mapping[str, Any], attr
     output_type = _output_type(params.get("response_format"))
     if output_type is not None:
         attributes[sc.GEN_AI_OUTPUT_TYPE] = output_type
-    if params.get("stream") is True:
-        attributes[sc.GEN_AI_REQUEST_STREAM] = True
     if operation == sc.OP_EMBEDDINGS:
         encoding = text(params.get("encoding_format"))
         if encoding is not None:
