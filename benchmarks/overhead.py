@@ -41,6 +41,7 @@ import gc
 import importlib
 import importlib.metadata
 import json
+import math
 import pstats
 import statistics
 import sys
@@ -874,6 +875,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-top", type=int, default=15)
     parser.add_argument("--profile-out", help="also save pstats files with this prefix")
     parser.add_argument("--only", help="time only the scenarios whose name contains this text")
+    parser.add_argument(
+        "--share", type=int, default=1, help="time 1/N of the rounds: one of N processes run.py pools"
+    )
     args = parser.parse_args(argv)
     defaults = {
         "rounds": (8, 30),
@@ -886,6 +890,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, (quick, full) in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
+    args.rounds = max(1, math.ceil(args.rounds / max(1, args.share)))
+    args.http_rounds = max(1, math.ceil(args.http_rounds / max(1, args.share)))
 
     quiet_litellm()
     subject = SUBJECTS[args.subject]

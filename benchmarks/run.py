@@ -258,6 +258,33 @@ class Row:
     note: str = ""
 
 
+def merged(passes: list[dict[str, Any]]) -> dict[str, Any]:
+    """One subject's timing result from the processes it ran in: every scenario's rounds and the
+    floor's, pooled. A process draws its own memory layout and hash seed, which move a stream's
+    fixed cost by a third or more from one process to the next on this kind of machine; pooled
+    rounds from processes interleaved with the other subjects' compare them like for like."""
+    first = passes[0]
+    result = {**first, "passes": len(passes), "seconds": sum(p["seconds"] for p in passes)}
+    result["floor"] = {
+        "batch": first["floor"]["batch"],
+        "rounds": [r for p in passes for r in p["floor"]["rounds"]],
+    }
+    scenarios = []
+    for scenario in first["scenarios"]:
+        key = (scenario["group"], scenario["name"])
+        same = [s for p in passes for s in p["scenarios"] if (s["group"], s["name"]) == key]
+        errors = [s["error"] for s in same if s["error"]]
+        scenarios.append(
+            {
+                **scenario,
+                "error": errors[0] if errors else None,
+                "rounds": [r for s in same for r in s["rounds"]],
+            }
+        )
+    result["scenarios"] = scenarios
+    return result
+
+
 def per_round(rounds: list[dict[str, float]], field: str) -> list[float]:
     return [r[f"inst_{field}"] - r[f"bare_{field}"] for r in rounds]
 
@@ -752,7 +779,8 @@ def print_report(measured: Measured, order: list[str]) -> None:
             "method: per scenario and round, a bare and an instrumented batch back to back in one process "
             "(order alternating; instrument()/uninstrument() between them, one untimed call after each "
             "switch); added = instrumented - bare per call, median [first, third quartile] over rounds, "
-            "in microseconds; wall = perf_counter, CPU = process_time (all threads). mock = "
+            "in microseconds, the rounds pooled from each subject's processes (interleaved with the "
+            "other subjects'); wall = perf_counter, CPU = process_time (all threads). mock = "
             "mock_response=, no HTTP; http = real HTTP to examples/fake_provider/; isolated = "
             "litellm.completion replaced by a stub returning pre-built LiteLLM objects, so the bare call "
             "costs ~0 and only the instrumentation is timed. spans = spans per instrumented call."
@@ -794,6 +822,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="only profile litellm-otel's hot path (longer listing, pstats files kept under --envs)",
     )
     parser.add_argument("--envs", type=Path, default=HERE / ".envs", help="where the peers' virtualenvs go")
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=3,
+        help="processes per subject, interleaved with the others', sharing the rounds (1 with --quick)",
+    )
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-vocabularies", action="store_true")
@@ -816,20 +850,30 @@ def measure(args: argparse.Namespace) -> Measured:
     extra = [*(["--quick"] if args.quick else []), *args.overhead_args]
     measured = Measured({}, {})
 
-    def time_subject(subject: str, python: str | None, reason: str = "") -> None:
-        log(f"-- time {LABELS[subject]}")
-        result, why = run_subject(python, subject, "time", extra) if python else (None, reason)
+    passes = 1 if args.quick else args.passes
+    timed: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+
+    def time_subject(subject: str, python: str | None, reason: str, index: int) -> None:
+        if subject in measured.skipped:
+            return
+        log(f"-- time {LABELS[subject]} (process {index + 1} of {passes})")
+        arguments = [*extra, "--share", str(passes)]
+        result, why = run_subject(python, subject, "time", arguments) if python else (None, reason)
         if result is None:
             measured.skipped[subject] = why
+            timed.pop(subject, None)
         else:
-            measured.results[subject] = result
+            timed[subject].append(result)
 
     if not args.profile:
-        time_subject(OURS, sys.executable)
+        subjects: list[tuple[str, str | None, str]] = [(OURS, sys.executable, "")]
         if not args.skip_peers:
             args.envs.mkdir(parents=True, exist_ok=True)
-            for peer in PEERS:
-                time_subject(peer, *peer_python(peer, args.envs))
+            subjects += [(peer, *peer_python(peer, args.envs)) for peer in PEERS]
+        for index in range(passes):  # interleaved: ours, each peer, ours, each peer, ...
+            for subject, python, reason in subjects:
+                time_subject(subject, python, reason, index)
+        measured.results = {subject: merged(results) for subject, results in timed.items()}
         if not args.skip_vocabularies:
             log("-- vocabularies litellm-otel")
             measured.vocabularies = run_vocabularies(args.quick)
