@@ -4,6 +4,7 @@ in-memory OpenTelemetry exporters."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import sys
@@ -54,6 +55,22 @@ def metric_reader() -> InMemoryMetricReader:
 @pytest.fixture
 def log_exporter() -> InMemoryLogRecordExporter:
     return InMemoryLogRecordExporter()  # type: ignore[no-untyped-call]
+
+
+@pytest.fixture(autouse=True)
+def abandoned_streams_freed_between_tests() -> Iterator[None]:
+    """LiteLLM's abandoned streams (1.79 … 1.110.2, with or without us) are reference cycles
+    holding an open httpx response: freed only by a collection, and a collection that runs
+    inside httpcore's connection-pool lock during a later request closes that response there
+    and deadlocks on the same lock. A test that drops a stream has it freed as the test ends
+    (what was imported before the tests is frozen: out of the way of these collections)."""
+    yield
+    gc.collect()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
