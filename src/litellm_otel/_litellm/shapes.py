@@ -194,7 +194,7 @@ def provider_usage_kept(stream: object) -> bool:
         return True
     for chunk in chunks[-1 : -1 - _TAIL_CHUNKS : -1]:
         usage = _chunk_usage(chunk)
-        if _input_tokens(usage) or _output_tokens(usage):
+        if usage is not None and (_input_tokens(usage) or _output_tokens(usage)):
             return True
     return False
 
