@@ -86,8 +86,6 @@ class TokenCounts(NamedTuple):
 def _only(read: object, allowed: frozenset[str]) -> bool:
     """Whether a mapping of usage fields has a value (not None, not 0) only in `allowed`."""
     if type(read) is dict or isinstance(read, Mapping):  # a dict, mostly: no ABC check then
-        if allowed.issuperset(read.keys()):  # LiteLLM's Usage of a text call: one C-level test
-            return True
         for key, value in read.items():  # a loop, not any(...): this runs at every stream's end
             # The key first: comparing a pydantic details object with 0 goes through its __eq__.
             if key not in allowed and value is not None and not (type(value) is int and value == 0):
