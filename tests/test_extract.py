@@ -284,9 +284,10 @@ def test_stream_usage_merges_kept_chunks_when_the_hidden_total_lacks_input_token
     stream = _KeptChunks([_usage_chunk(1234, 1), _usage_chunk(0, 300)])
     state = _state_with_hidden_usage(Usage(prompt_tokens=0, completion_tokens=300))
 
-    usage = shapes.stream_usage(state, stream)
+    usage, counted = shapes.stream_usage(state, stream)
 
     assert stream.walks == 1
+    assert counted is False
     assert extract.usage_attributes(usage) == {
         sc.GEN_AI_USAGE_INPUT_TOKENS: 1234,
         sc.GEN_AI_USAGE_OUTPUT_TOKENS: 300,
@@ -299,7 +300,7 @@ def test_stream_usage_does_not_walk_kept_chunks_after_an_all_zero_hidden_total()
     stream = _KeptChunks([litellm.ModelResponseStream(choices=[]) for _ in range(3)])
     state = _state_with_hidden_usage(Usage(prompt_tokens=0, completion_tokens=0, total_tokens=0))
 
-    assert shapes.stream_usage(state, stream) is None
+    assert shapes.stream_usage(state, stream) == (None, False)
     assert stream.walks == 0
 
 
@@ -307,9 +308,10 @@ def test_stream_usage_walks_kept_chunks_when_there_is_no_hidden_total() -> None:
     stream = _KeptChunks([_usage_chunk(10, 20), litellm.ModelResponseStream(choices=[])])
     state = _state_with_hidden_usage(None)
 
-    usage = shapes.stream_usage(state, stream)
+    usage, counted = shapes.stream_usage(state, stream)
 
     assert stream.walks == 1
+    assert counted is False
     assert extract.usage_attributes(usage)[sc.GEN_AI_USAGE_INPUT_TOKENS] == 10
 
 
@@ -320,9 +322,10 @@ def test_stream_usage_takes_the_last_kept_chunks_count_over_litellms_zero_total(
     stream = _KeptChunks([litellm.ModelResponseStream(choices=[]) for _ in range(3)] + [final])
     state = _state_with_hidden_usage(Usage(prompt_tokens=0, completion_tokens=0, total_tokens=0))
 
-    usage = shapes.stream_usage(state, stream)
+    usage, counted = shapes.stream_usage(state, stream)
 
     assert stream.walks == 0
+    assert counted is False
     assert extract.usage_attributes(usage)[sc.GEN_AI_USAGE_INPUT_TOKENS] == 3100
 
 
@@ -339,7 +342,29 @@ def test_stream_usage_takes_the_last_kept_chunks_details_over_litellms_total() -
     stream = _KeptChunks([final])
     state = _state_with_hidden_usage(Usage(prompt_tokens=500, completion_tokens=90))
 
-    attributes = extract.usage_attributes(shapes.stream_usage(state, stream))
+    attributes = extract.usage_attributes(shapes.stream_usage(state, stream)[0])
 
     assert attributes[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] == 200
     assert attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] == 40
+
+
+@pytest.mark.parametrize("where", ["usage chunk", "hidden total"])
+def test_stream_usage_is_litellms_count_when_no_kept_chunk_carries_the_providers(where: str) -> None:
+    # LiteLLM 1.79 on Mistral, Groq or azure_ai: the provider's usage frame is dropped from the
+    # kept chunks, and the usage it hands over (a chunk for include_usage, or its hidden total)
+    # is its own tokenizer's count.
+    stream = _KeptChunks([litellm.ModelResponseStream(choices=[]) for _ in range(6)])
+    counted_usage = Usage(prompt_tokens=12, completion_tokens=7)
+    if where == "usage chunk":
+        state = StreamState()
+        state.add(_usage_chunk(12, 7))
+    else:
+        state = _state_with_hidden_usage(counted_usage)
+
+    usage, counted = shapes.stream_usage(state, stream)
+
+    assert counted is True
+    assert extract.usage_attributes(usage)[sc.GEN_AI_USAGE_INPUT_TOKENS] == 12
+    # The provider's count on one of the last kept chunks makes the same usage reported.
+    stream.chunks.append(_usage_chunk(0, 7))
+    assert shapes.stream_usage(state, stream) == (usage, False)

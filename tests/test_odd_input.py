@@ -197,7 +197,8 @@ def test_stream(operation: str, stream_chunks: list[Any], retained: Any) -> None
     for chunk in stream_chunks:
         state.add(chunk)
     stream = SimpleNamespace(chunks=retained)
-    usage = shapes.stream_usage(state, stream)
+    usage, counted = shapes.stream_usage(state, stream)
+    assert isinstance(counted, bool)
     assert_valid_attributes(extract.stream_attributes(operation, state, usage))
     assert_valid_attributes(extract.usage_attributes(shapes.merged_usage(retained)))
     assert state.content is not None

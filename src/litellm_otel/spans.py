@@ -454,12 +454,10 @@ class Call(Traced):
             context.detach(token)
 
     def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
-        usage = shapes.stream_usage(state, stream)
+        usage, counted = shapes.stream_usage(state, stream)
         model = self._params.get("model")
         lookups = self._telemetry.lookups
-        estimated: tuple[str, ...] = ()
-        if usage is not None and state.response is None and not shapes.provider_usage_kept(stream):
-            estimated = reports.COUNTED_USAGE
+        estimated = reports.COUNTED_USAGE if counted else ()
         if usage is None and completed and self._operation.name == sc.OP_CHAT and state.response is None:
             # LiteLLM's own count, made as the stream ended (1.79 … 1.89 keep it nowhere else),
             # or, when it made none on this thread, ours with its tokenizer.

@@ -180,27 +180,26 @@ def stream_charge(state: StreamState, stream: object) -> float | None:
     return None
 
 
-def provider_usage_kept(stream: object) -> bool:
-    """Whether a chunk LiteLLM kept of the stream carries the provider's usage.
+def _tail_usage(chunks: list[Any]) -> tuple[Any, bool]:
+    """The usage of the last chunk LiteLLM kept of a stream (or None), and whether any of its
+    last few kept chunks carries the provider's count; one walk for both.
 
-    When none does, any usage LiteLLM reports for the stream is its own tokenizer's count: 1.79
-    drops the usage of OpenAI-compatible providers' final chunks (Mistral, Groq, azure_ai) and,
-    asked for `include_usage`, hands the caller a usage chunk it counted itself. Providers put
-    their usage in the last frames (Anthropic also in the first), so only the last few kept
-    chunks are looked at. A stream without kept chunks to read cannot tell: taken as reported.
+    Providers put their usage in the last frames (Anthropic also in the first), so only the
+    last few kept chunks are looked at.
     """
-    chunks = getattr(stream, "chunks", None)
-    if not isinstance(chunks, list):
-        return True
+    last: Any = _MISSING
     for chunk in chunks[-1 : -1 - _TAIL_CHUNKS : -1]:
         usage = _chunk_usage(chunk)
+        if last is _MISSING:
+            last = usage
         if usage is not None and (_input_tokens(usage) or _output_tokens(usage)):
-            return True
-    return False
+            return last, True
+    return (None if last is _MISSING else last), False
 
 
-def stream_usage(state: StreamState, stream: object) -> Any:
-    """The usage a stream's provider reported, wherever LiteLLM put it, or None.
+def stream_usage(state: StreamState, stream: object) -> tuple[Any, bool]:
+    """The usage a stream's provider reported, wherever LiteLLM put it, or None; and whether
+    it is LiteLLM's own count rather than the provider's.
 
     In order: in a Responses API snapshot; on the last chunk LiteLLM kept, when it carries a
     whole count (the provider's own, see `final_chunk_usage`); on a chunk the caller saw
@@ -211,22 +210,31 @@ def stream_usage(state: StreamState, stream: object) -> Any:
     hidden total of zeros throughout, with no usage on the last kept chunk, is what LiteLLM
     (1.79 and 1.106) reports when none of the chunks it kept had usage: they are not walked
     then, as that walk costs ~0.6 µs per chunk.
+
+    A usage found when no kept chunk carries the provider's count is LiteLLM's tokenizer's:
+    1.79 drops the usage of OpenAI-compatible providers' final chunks (Mistral, Groq, azure_ai)
+    and, asked for `include_usage`, hands the caller a usage chunk it counted itself. A stream
+    without kept chunks to read cannot tell: its usage is taken as reported.
     """
     if state.response is not None:
         usage = field(state.response, "usage")
-        return usage if _input_tokens(usage) else None
+        return (usage if _input_tokens(usage) else None), False
     chunks = field(stream, "chunks")
-    final = final_chunk_usage(chunks)
-    if final is not None:
-        return final
+    if isinstance(chunks, list):
+        last, kept = _tail_usage(chunks)
+    else:
+        last, kept = None, True
+    if _input_tokens(last):
+        return last, False
     if _input_tokens(state.usage):
-        return state.usage
+        return state.usage, not kept
     hidden = hidden_params(state.last_chunk).get("usage")
     if _input_tokens(hidden):
-        return hidden
+        return hidden, not kept
     if hidden is not None and not _output_tokens(hidden):
-        return None
-    return merged_usage(chunks)
+        return None, False
+    usage = merged_usage(chunks)
+    return usage, usage is not None and not kept
 
 
 @dataclass(frozen=True, slots=True)
