@@ -100,25 +100,34 @@ def plain_token_counts(usage: object) -> TokenCounts | None:
     prompt, completion = count(read.get("prompt_tokens")), count(read.get("completion_tokens"))
     if prompt is None or completion is None or not _only(read, _USAGE_FIELDS):
         return None
-    details = fields(read.get("prompt_tokens_details"))
+    reasoning = 0
     output_details = fields(read.get("completion_tokens_details"))
-    if not _only(details, _PROMPT_DETAIL_FIELDS) or not _only(output_details, _OUTPUT_DETAIL_FIELDS):
-        return None
-    reasoning = count(output_details.get("reasoning_tokens")) or 0
-    output_text = count(output_details.get("text_tokens"))
-    if reasoning > completion or output_text not in (None, 0, completion, completion - reasoning):
-        return None
-    cache_read = _agreed(details.get("cached_tokens"), read.get("cache_read_input_tokens"))
-    written = details.get("cache_write_tokens") or details.get("cache_creation_tokens")
-    top_written = read.get("cache_creation_input_tokens")
-    # A cache-write count only in the details is read by LiteLLM 1.110 and ignored by 1.79's
-    # `cost_per_token(usage_object=...)` (issue #14): left to LiteLLM's own path, as before.
-    if written and not top_written:
-        return None
-    cache_write = _agreed(written, top_written)
+    if output_details:  # absent on many providers' usage: nothing to read then
+        if not _only(output_details, _OUTPUT_DETAIL_FIELDS):
+            return None
+        reasoning = count(output_details.get("reasoning_tokens")) or 0
+        output_text = count(output_details.get("text_tokens"))
+        if reasoning > completion or output_text not in (None, 0, completion, completion - reasoning):
+            return None
+    top_read, top_written = read.get("cache_read_input_tokens"), read.get("cache_creation_input_tokens")
+    details = fields(read.get("prompt_tokens_details"))
+    cache_read: int | None
+    cache_write: int | None
+    if not details:
+        cache_read, cache_write, text = count(top_read) or 0, count(top_written) or 0, None
+    else:
+        if not _only(details, _PROMPT_DETAIL_FIELDS):
+            return None
+        written = details.get("cache_write_tokens") or details.get("cache_creation_tokens")
+        # A cache-write count only in the details is read by LiteLLM 1.110 and ignored by 1.79's
+        # `cost_per_token(usage_object=...)` (issue #14): left to LiteLLM's own path, as before.
+        if written and not top_written:
+            return None
+        cache_read = _agreed(details.get("cached_tokens"), top_read)
+        cache_write = _agreed(written, top_written)
+        text = count(details.get("text_tokens"))
     if cache_read is None or cache_write is None or cache_read + cache_write > prompt:
         return None
-    text = count(details.get("text_tokens"))
     if text is not None and text not in (0, prompt - cache_read - cache_write):
         return None
     return TokenCounts(prompt, completion, cache_read, cache_write, reasoning)

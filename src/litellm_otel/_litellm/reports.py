@@ -59,7 +59,7 @@ def settle(
       (Responses API ids, 1.79 … 1.110: `resp_` + base64 of its routing data and the id).
     - `estimated`: the usage attributes the caller knows to be counted by LiteLLM, not reported.
     """
-    marked = [name for name in estimated if name in attributes]
+    marked = list(filter(attributes.__contains__, estimated)) if estimated else []
     counted = sc.GEN_AI_USAGE_INPUT_TOKENS in marked
     if counted or provider in NO_REASONING_COUNT:
         reasoning = attributes.get(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
