@@ -177,7 +177,11 @@ class PrebuiltStream(CustomStreamWrapper):  # type: ignore[misc]
     """LiteLLM's own stream type (instrumentations check for it), replaying chunks that LiteLLM
     built beforehand at almost no cost of its own."""
 
-    def __init__(self, chunks: list[Any], text: str = "") -> None:  # LiteLLM's __init__ is skipped
+    def __init__(self, chunks: list[Any], text: str, wrapper_state: dict[str, Any]) -> None:
+        # LiteLLM's __init__ is skipped; the stream carries what LiteLLM's own stream wrapper held
+        # after a real stream (`_hidden_params`, `_provider_response_model`, ...), so that an
+        # instrumentation reads the same fields, at the same cost, as on a real stream.
+        self.__dict__.update(wrapper_state)
         self._replay = iter(chunks)
         # LiteLLM keeps every chunk it produced in `chunks`, which an instrumentation may read
         # when the stream ends: that walk is part of the per-chunk cost, so it is here too.
@@ -219,9 +223,13 @@ def prebuilt_assembly(chunks: list[Any], *args: Any, **kwargs: Any) -> Any:
     return _ASSEMBLIES.get(id(chunks))
 
 
-def real_stream_chunks() -> list[Any]:
-    """The chunks of one real 50-chunk mock stream: content deltas, then the final chunk."""
-    return list(litellm.completion(model=MODEL, messages=MESSAGES, stream=True, mock_response=STREAM_TEXT))
+def real_stream() -> tuple[list[Any], dict[str, Any]]:
+    """The chunks of one real 50-chunk mock stream (content deltas, then the final chunk), and
+    the fields its stream wrapper held once it ended, but for its chunks and text."""
+    stream = litellm.completion(model=MODEL, messages=MESSAGES, stream=True, mock_response=STREAM_TEXT)
+    chunks = list(stream)
+    state = {k: v for k, v in vars(stream).items() if k not in ("chunks", "response_uptil_now")}
+    return chunks, state
 
 
 def stream_text(chunks: list[Any]) -> str:
@@ -350,7 +358,7 @@ def http_scenarios(provider: FakeProvider) -> list[Scenario]:
 
 def isolated_scenarios(*, traces_only: bool) -> list[Scenario]:
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
-    chunks = real_stream_chunks()
+    chunks, wrapper_state = real_stream()
     short, long = replay_chunks(chunks, SHORT_STREAM), replay_chunks(chunks, LONG_STREAM)
     short_text, long_text = stream_text(short), stream_text(long)
 
@@ -358,10 +366,10 @@ def isolated_scenarios(*, traces_only: bool) -> list[Scenario]:
         return response
 
     def prebuilt_short(*args: Any, **kwargs: Any) -> Any:
-        return PrebuiltStream(short, short_text)
+        return PrebuiltStream(short, short_text, wrapper_state)
 
     def prebuilt_long(*args: Any, **kwargs: Any) -> Any:
-        return PrebuiltStream(long, long_text)
+        return PrebuiltStream(long, long_text, wrapper_state)
 
     def completion() -> int:
         litellm.completion(model=MODEL, messages=MESSAGES)
@@ -730,7 +738,8 @@ def retained(harness: Harness, call: Callable[[], Any], n: int) -> dict[str, Any
 
 
 def run_memory(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
-    chunks = assembled(real_stream_chunks())
+    chunks, wrapper_state = real_stream()
+    chunks = assembled(chunks)
     text = stream_text(chunks)
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
 
@@ -745,7 +754,7 @@ def run_memory(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
         return response
 
     def prebuilt_stream(*a: Any, **k: Any) -> Any:
-        return PrebuiltStream(chunks, text)
+        return PrebuiltStream(chunks, text, wrapper_state)
 
     def isolated_abandoned_stream() -> None:
         stream = litellm.completion(model=MODEL, messages=MESSAGES, stream=True)
@@ -811,7 +820,8 @@ def profile_rows(stats: pstats.Stats, calls: int, top: int) -> dict[str, Any]:
 
 def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
     response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
-    chunks = assembled(real_stream_chunks())
+    chunks, wrapper_state = real_stream()
+    chunks = assembled(chunks)
     text = stream_text(chunks)
 
     def completion() -> None:
@@ -824,7 +834,7 @@ def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
         return response
 
     def prebuilt_stream(*args: Any, **kwargs: Any) -> Any:
-        return PrebuiltStream(chunks, text)
+        return PrebuiltStream(chunks, text, wrapper_state)
 
     def isolated_stream() -> None:
         drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
