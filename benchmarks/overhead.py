@@ -19,6 +19,10 @@ Modes:
 * ``memory``: bytes still allocated after N calls and after N abandoned streams, traced by
   `tracemalloc` from the first call on, bare and instrumented.
 * ``profile``: cProfile over instrumented mock completions and streams.
+* ``instructions``: run under callgrind (`run.py` starts it so), the instructions per isolated
+  stream of two lengths, bare and instrumented (traces only), and per floor span: figures that
+  repeat from run to run whatever else the machine does, where times move by ±30% between
+  processes.
 
 Scenarios: the LiteLLM ``mock_response=`` path (no HTTP), real HTTP against
 `examples/fake_provider/`, and "isolated" ones where `litellm.completion` is replaced (while
@@ -37,6 +41,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import ctypes
 import gc
 import importlib
 import importlib.metadata
@@ -868,12 +873,98 @@ def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
     return {"profile": results}
 
 
+# --- instructions: callgrind's counts, which do not move with the machine's load ----------------
+
+# Streams per measurement under callgrind: its counts repeat to ~0.05% from run to run (same
+# binary, inputs and PYTHONHASHSEED), so few calls suffice, and it runs Python ~50x slower.
+INSTRUCTION_CALLS = 50  # floor spans and short streams; a long stream, a fifth of it
+INSTRUCTION_LONG_STREAM = 110
+
+
+class Callgrind:
+    """Counting on and off from inside a process started by `valgrind --tool=callgrind
+    --instr-atstart=no --collect-atstart=no --callgrind-out-file=<out>`, through a helper
+    library of callgrind's client requests (run.py builds it); each stop dumps the counts of
+    what ran since the start to `<out>.<n>`, read back here."""
+
+    def __init__(self, helper: str, out: str) -> None:
+        self._lib = ctypes.CDLL(helper)
+        self._out = out
+        self._dumps = 0
+
+    def count(self, label: str, function: Callable[[], Any], n: int) -> float:
+        """Instructions per call of `function`, over n calls after 20 uncounted ones."""
+        for _ in range(20):
+            function()
+        gc.collect()
+        gc.disable()
+        try:
+            self._lib.bench_count_start()
+            for _ in range(n):
+                function()
+            self._lib.bench_count_stop(label.encode())
+        finally:
+            gc.enable()
+        self._dumps += 1
+        dump = Path(f"{self._out}.{self._dumps}").read_text()
+        totals = [line.split()[1] for line in dump.splitlines() if line.startswith(("summary:", "totals:"))]
+        return int(totals[0]) / n
+
+
+def run_instructions(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
+    """Instructions per call of the floor, and per isolated stream of two lengths, bare and
+    instrumented (traces only: a no-op meter provider), counted by callgrind."""
+    if not args.callgrind_helper or not args.callgrind_out:
+        raise SystemExit("--mode instructions runs under callgrind, started by run.py")
+    counter = Callgrind(args.callgrind_helper, args.callgrind_out)
+    chunks, wrapper_state = real_stream()
+    tracer = harness.tracer_provider.get_tracer(FLOOR_SCOPE)
+
+    def floor() -> None:
+        span = tracer.start_span("chat gpt-4o-mini", kind=SpanKind.CLIENT, attributes=FLOOR_START_ATTRIBUTES)
+        span.set_attributes(FLOOR_END_ATTRIBUTES)
+        span.end()
+
+    def stream() -> None:
+        drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
+
+    counts: dict[str, Any] = {"floor": counter.count("floor", floor, INSTRUCTION_CALLS)}
+    harness.spans()
+    lengths = ((SHORT_STREAM, INSTRUCTION_CALLS), (INSTRUCTION_LONG_STREAM, INSTRUCTION_CALLS // 5))
+    for length, n in lengths:
+        replayed = replay_chunks(chunks, length)
+        text = stream_text(replayed)
+
+        def prebuilt(*a: Any, _c: list[Any] = replayed, _t: str = text, **k: Any) -> Any:
+            return PrebuiltStream(_c, _t, wrapper_state)
+
+        scenario = Scenario(f"stream {length}", "isolated", call=stream, replacement=prebuilt, metrics=False)
+        row: dict[str, Any] = {"chunks": length}
+        with harness.prepared(scenario):
+            for on in (False, True):
+                harness.set_instrumented(on, metrics=False)
+                key = "inst" if on else "bare"
+                row[key] = counter.count(f"{key} stream {length}", stream, n)
+                row[f"{key}_spans"] = harness.spans() / (n + 20)
+        counts[f"stream {length}"] = row
+        log(f"  instructions stream {length}: bare {row['bare']:.0f}, instrumented {row['inst']:.0f}")
+    short, long = counts[f"stream {SHORT_STREAM}"], counts[f"stream {INSTRUCTION_LONG_STREAM}"]
+    if not short["inst_spans"]:
+        return {"instructions_error": "the instrumented stream made no span: this subject does not trace it"}
+    per_chunk = ((long["inst"] - long["bare"]) - (short["inst"] - short["bare"])) / (
+        INSTRUCTION_LONG_STREAM - SHORT_STREAM
+    )
+    counts["per_chunk"] = per_chunk
+    counts["per_stream"] = (short["inst"] - short["bare"]) - SHORT_STREAM * per_chunk
+    return {"instructions": counts}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--subject", choices=sorted(SUBJECTS), default="ours")
-    parser.add_argument("--mode", choices=("time", "memory", "profile"), default="time")
+    parser.add_argument("--mode", choices=("time", "memory", "profile", "instructions"), default="time")
     parser.add_argument("--out", type=Path, required=True, help="where to write the JSON result")
     parser.add_argument("--quick", action="store_true", help="few rounds and calls: a smoke run")
     parser.add_argument("--rounds", type=int, help="bare/instrumented batch pairs per scenario")
@@ -885,6 +976,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-top", type=int, default=15)
     parser.add_argument("--profile-out", help="also save pstats files with this prefix")
     parser.add_argument("--only", help="time only the scenarios whose name contains this text")
+    parser.add_argument("--callgrind-helper", help="instructions mode: the client-request library")
+    parser.add_argument("--callgrind-out", help="instructions mode: callgrind's --callgrind-out-file")
     parser.add_argument(
         "--share", type=int, default=1, help="time 1/N of the rounds: one of N processes run.py pools"
     )
@@ -923,7 +1016,7 @@ def main(argv: list[str] | None = None) -> int:
     harness = Harness(subject)
     log(f"{subject.label}: {args.mode}")
     started = time.perf_counter()
-    modes = {"time": run_time, "memory": run_memory, "profile": run_profile}
+    modes = {"time": run_time, "memory": run_memory, "profile": run_profile, "instructions": run_instructions}
     try:
         result.update(modes[args.mode](harness, args))
     finally:

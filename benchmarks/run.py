@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -204,13 +205,31 @@ def last_line(text: str) -> str:
 
 
 def run_subject(
-    python: str, subject: str, mode: str, extra: Sequence[str]
+    python: str,
+    subject: str,
+    mode: str,
+    extra: Sequence[str],
+    *,
+    prefix: Sequence[str] = (),
+    env: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any] | None, str]:
-    """Runs overhead.py for one subject and mode: its JSON result, or why there is none."""
+    """Runs overhead.py for one subject and mode (under `prefix`, e.g. valgrind): its JSON
+    result, or why there is none."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
-        command = [python, str(OVERHEAD), "--subject", subject, "--mode", mode, "--out", str(out), *extra]
-        env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "PYTHONUNBUFFERED": "1"}
+        command = [
+            *prefix,
+            python,
+            str(OVERHEAD),
+            "--subject",
+            subject,
+            "--mode",
+            mode,
+            "--out",
+            str(out),
+            *extra,
+        ]
+        env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "PYTHONUNBUFFERED": "1", **(env or {})}
         tail: collections.deque[str] = collections.deque(maxlen=40)
         # The subject's stdout goes to our stderr with its progress: stdout is the report's.
         with subprocess.Popen(
@@ -256,6 +275,81 @@ class Row:
     added_wall: Stats
     added_cpu: Stats
     note: str = ""
+
+
+# callgrind's client requests, for overhead.py's instructions mode: count only between the two.
+_CALLGRIND_HELPER = """#include <valgrind/callgrind.h>
+void bench_count_start(void) {
+    CALLGRIND_ZERO_STATS; CALLGRIND_START_INSTRUMENTATION; CALLGRIND_TOGGLE_COLLECT;
+}
+void bench_count_stop(const char *label) {
+    CALLGRIND_TOGGLE_COLLECT; CALLGRIND_DUMP_STATS_AT(label); CALLGRIND_STOP_INSTRUMENTATION;
+}
+"""
+# Subjects counted: those that trace a sync stream (LiteLLM's OTel v2 hooks async calls only).
+INSTRUCTION_SUBJECTS = (OURS, "openinference", "openllmetry")
+
+
+def callgrind_helper(directory: Path) -> tuple[str | None, str]:
+    """The client-request library built in `directory`, or why it cannot be."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if shutil.which("valgrind") is None:
+        return None, "valgrind is not installed"
+    if compiler is None:
+        return None, "no C compiler to build callgrind's client-request helper"
+    source, library = directory / "bench_callgrind.c", directory / "bench_callgrind.so"
+    source.write_text(_CALLGRIND_HELPER)
+    built = subprocess.run(
+        [compiler, "-O2", "-shared", "-fPIC", "-o", str(library), str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if built.returncode != 0:
+        return None, f"could not build callgrind's client-request helper: {last_line(built.stderr)}"
+    return str(library), ""
+
+
+def count_instructions(
+    subjects: Sequence[tuple[str, str | None, str]], skipped: dict[str, str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Each subject's instructions result (overhead.py under callgrind), or why there is none.
+    Counts do not depend on the machine's load, so two subjects run at a time."""
+    results: dict[str, dict[str, Any]] = {}
+    why_not: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        helper, reason = callgrind_helper(Path(tmp))
+        if helper is None:
+            return {}, {subject: reason for subject, _, _ in subjects}
+
+        def one(subject: str, python: str | None, reason: str) -> None:
+            if python is None or subject in skipped:
+                why_not[subject] = skipped.get(subject, reason)
+                return
+            out = Path(tmp) / f"callgrind.{subject}"
+            log(f"-- instructions {LABELS[subject]} (under callgrind)")
+            result, why = run_subject(
+                python,
+                subject,
+                "instructions",
+                ["--callgrind-helper", helper, "--callgrind-out", str(out)],
+                prefix=[
+                    "valgrind",
+                    "--tool=callgrind",
+                    "--instr-atstart=no",
+                    "--collect-atstart=no",
+                    f"--callgrind-out-file={out}",
+                ],
+                env={"PYTHONHASHSEED": "0"},  # the same dict layouts, run after run
+            )
+            if result is None or "instructions" not in result:
+                why_not[subject] = why or str((result or {}).get("instructions_error"))
+            else:
+                results[subject] = result
+
+        with ThreadPoolExecutor(max_workers=max(1, min(2, usable_cpus()))) as pool:
+            list(pool.map(lambda entry: one(*entry), subjects))
+    return results, why_not
 
 
 def merged(passes: list[dict[str, Any]]) -> dict[str, Any]:
@@ -648,6 +742,42 @@ def stream_targets(results: dict[str, dict[str, Any]], by_key: dict[str, Row]) -
     return verdicts
 
 
+def instruction_targets(counted: dict[str, dict[str, Any]], why_not: dict[str, str]) -> list[Verdict]:
+    """Fixed cost per stream <= each peer's, in instructions (callgrind): the same comparison as
+    the timed one, on figures that do not move with the machine's load; each in units of its
+    own floor span's count, measured in the same process."""
+    if OURS not in counted:
+        return [(INFO, f"instructions per stream: not counted: {why_not.get(OURS, 'not run')}")]
+    ours = counted[OURS]["instructions"]
+    verdicts: list[Verdict] = []
+    for subject in INSTRUCTION_SUBJECTS[1:]:
+        if subject not in counted:
+            if subject in why_not:
+                verdicts.append((INFO, f"instructions vs {LABELS[subject]}: not counted: {why_not[subject]}"))
+            continue
+        theirs = counted[subject]["instructions"]
+        mine_f, theirs_f = ours["per_stream"] / ours["floor"], theirs["per_stream"] / theirs["floor"]
+        relative = mine_f / theirs_f if theirs_f > 0 else float("inf")
+        verdicts.append(
+            (
+                _gate(0 < relative <= 1.0),
+                f"fixed cost per stream vs {LABELS[subject]}, in instructions (callgrind, isolated "
+                f"traces-only): {mine_f:.2f} vs {theirs_f:.2f} floors = {relative:.2f}x (target <= 1x; "
+                f"{ours['per_stream'] / 1000:.0f}k vs {theirs['per_stream'] / 1000:.0f}k instructions, "
+                f"floors {ours['floor'] / 1000:.0f}k vs {theirs['floor'] / 1000:.0f}k)",
+            )
+        )
+        verdicts.append(
+            (
+                INFO,
+                f"per streamed chunk vs {LABELS[subject]}, in instructions: "
+                f"{ours['per_chunk'] / 1000:.1f}k vs {theirs['per_chunk'] / 1000:.1f}k = "
+                f"{ratio(ours['per_chunk'], theirs['per_chunk'])}",
+            )
+        )
+    return verdicts
+
+
 def _overlap(a: Row, b: Row) -> bool:
     return a.added_cpu[0] <= b.added_cpu[2] and b.added_cpu[0] <= a.added_cpu[2]
 
@@ -756,6 +886,28 @@ def profile_lines(result: dict[str, Any]) -> list[str]:
 # --- main --------------------------------------------------------------------------------------
 
 
+def instructions_table(counted: dict[str, dict[str, Any]], order: list[str]) -> list[str]:
+    lines = [
+        "instructions per call counted by callgrind (PYTHONHASHSEED=0; repeatable to ~0.05%): the floor "
+        "span, each stream bare and instrumented; per chunk = slope between the two lengths, per "
+        "stream = the fixed part",
+        f"{'subject':<30} {'floor':>8} {'bare 10':>9} {'inst 10':>9} {'bare long':>10} {'inst long':>10} "
+        f"{'per chunk':>10} {'per stream':>11} {'in floors':>10}",
+    ]
+    for subject in order:
+        if subject not in counted:
+            continue
+        c = counted[subject]["instructions"]
+        short = c[f"stream {min(int(k.split()[1]) for k in c if k.startswith('stream '))}"]
+        long = c[f"stream {max(int(k.split()[1]) for k in c if k.startswith('stream '))}"]
+        lines.append(
+            f"{SHORT_LABELS[subject]:<30} {c['floor']:>8.0f} {short['bare']:>9.0f} {short['inst']:>9.0f} "
+            f"{long['bare']:>10.0f} {long['inst']:>10.0f} {c['per_chunk']:>10.0f} {c['per_stream']:>11.0f} "
+            f"{c['per_stream'] / c['floor']:>10.2f}"
+        )
+    return lines
+
+
 def section(title: str) -> str:
     return f"\n== {title}"
 
@@ -802,6 +954,9 @@ def print_report(measured: Measured, order: list[str]) -> None:
     if measured.vocabularies is not None:
         out.append(section("backend vocabularies, litellm-otel (benchmarks/vocabularies.py)"))
         out.append(measured.vocabularies)
+    if measured.instructions:
+        out.append(section("instructions (callgrind), isolated streams, traces only"))
+        out.extend(instructions_table(measured.instructions, order))
     if memory is not None:
         out.append(section("memory, litellm-otel"))
         out.extend(memory_table(memory))
@@ -832,6 +987,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-vocabularies", action="store_true")
     parser.add_argument("--skip-profile", action="store_true")
+    parser.add_argument(
+        "--skip-instructions", action="store_true", help="no callgrind counts (they take a few minutes)"
+    )
     parser.add_argument("--json", type=Path, help="also write every raw result to this file")
     parser.add_argument("overhead_args", nargs="*", help="passed to overhead.py (after --), e.g. --rounds 40")
     return parser.parse_args(argv)
@@ -844,6 +1002,8 @@ class Measured:
     memory: dict[str, Any] | None = None
     profile: dict[str, Any] | None = None
     vocabularies: str | None = None  # vocabularies.py's report
+    instructions: dict[str, dict[str, Any]] | None = None  # subject -> instructions result
+    not_counted: dict[str, str] | None = None  # subject -> why it has no instruction counts
 
 
 def measure(args: argparse.Namespace) -> Measured:
@@ -874,6 +1034,9 @@ def measure(args: argparse.Namespace) -> Measured:
             for subject, python, reason in subjects:
                 time_subject(subject, python, reason, index)
         measured.results = {subject: merged(results) for subject, results in timed.items()}
+        if not args.skip_instructions:
+            counted = [entry for entry in subjects if entry[0] in INSTRUCTION_SUBJECTS]
+            measured.instructions, measured.not_counted = count_instructions(counted, measured.skipped)
         if not args.skip_vocabularies:
             log("-- vocabularies litellm-otel")
             measured.vocabularies = run_vocabularies(args.quick)
@@ -895,8 +1058,10 @@ def measure(args: argparse.Namespace) -> Measured:
     return measured
 
 
-def report_targets(results: dict[str, dict[str, Any]]) -> int:
-    verdicts = targets(results)
+def report_targets(measured: Measured) -> int:
+    verdicts = targets(measured.results)
+    if measured.instructions is not None:
+        verdicts.extend(instruction_targets(measured.instructions, measured.not_counted or {}))
     print(section("targets (gated: the exit status) and comparisons (reported)"))
     for status, text in verdicts:
         print(f"[{status}] {text}")
@@ -917,7 +1082,7 @@ def main(argv: list[str] | None = None) -> int:
     if OURS not in measured.results:
         print(f"\nlitellm-otel could not be measured: {measured.skipped.get(OURS)}")
         return 2
-    return report_targets(measured.results)
+    return report_targets(measured)
 
 
 if __name__ == "__main__":
