@@ -233,6 +233,8 @@ def stream_usage(state: StreamState, stream: object) -> tuple[Any, bool]:
         return hidden, not kept
     if hidden is not None and not _output_tokens(hidden):
         return None, False
+    if not kept and isinstance(chunks, list):
+        chunks = chunks[:-_TAIL_CHUNKS]  # the tail was just read: none of it carries usage
     usage = merged_usage(chunks)
     return usage, usage is not None and not kept
 
