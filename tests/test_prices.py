@@ -274,3 +274,48 @@ def test_lookups_price_streams_from_cached_rates_when_litellm_is_at_hand(priced_
     assert priced_calls == [cost]
     assert cost == pytest.approx(litellm_cost("gpt-4o-mini", usage), rel=1e-12)
     assert prices.LINEAR_PROVIDERS  # the module's providers are what the sample above checks
+
+
+def test_a_tokenizers_usage_is_priced_from_its_counts_on_the_span(
+    priced_calls: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A counted usage (LiteLLM's tokenizer, or ours) holds text counts only: priced from the
+    span's counts at the cached rates, without reading the usage's fields again."""
+    lookups = Lookups.of(litellm)
+    usage = litellm.Usage(prompt_tokens=120, completion_tokens=30, total_tokens=150)
+    tokens = extract.usage_attributes(usage)
+    read: list[object] = []
+    monkeypatch.setattr("litellm_otel._litellm.lookups.plain_token_counts", read.append)  # must not run
+
+    cost = lookups.usage_cost("gpt-4o-mini", usage, tokens, counted=True)
+
+    assert read == []
+    assert priced_calls == [cost]
+    assert cost == pytest.approx(litellm_cost("gpt-4o-mini", usage), rel=1e-12)
+
+
+def test_a_counted_usage_with_cache_counts_is_read_as_any_other(priced_calls: list[Any]) -> None:
+    lookups = Lookups.of(litellm)
+    usage = litellm.Usage(
+        prompt_tokens=120,
+        completion_tokens=30,
+        total_tokens=150,
+        prompt_tokens_details={"cached_tokens": 100},
+    )
+    tokens = extract.usage_attributes(usage)
+
+    cost = lookups.usage_cost("gpt-4o-mini", usage, tokens, counted=True)
+
+    assert priced_calls == [cost]
+    assert cost == pytest.approx(litellm_cost("gpt-4o-mini", usage), rel=1e-12)
+    uncached = litellm.Usage(prompt_tokens=120, completion_tokens=30, total_tokens=150)
+    assert cost is not None
+    assert cost < litellm_cost("gpt-4o-mini", uncached)  # the cache reads priced as such
+
+
+@pytest.mark.parametrize(("prompt", "completion", "reasoning"), [(-1, 5, 0), (5, 5, 6), (5, 5, -1)])
+def test_counted_counts_that_do_not_add_up_are_left_to_litellm(
+    prompt: int, completion: int, reasoning: int
+) -> None:
+    assert prices.counted_token_counts(prompt, completion, reasoning) is None
+    assert prices.counted_token_counts(5, 5, 5) == TokenCounts(5, 5, reasoning=5)

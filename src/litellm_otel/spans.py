@@ -483,7 +483,7 @@ class Call(Traced):
             if reports.charges_itself(self._provider(attributes)) and not estimated:
                 cost = shapes.stream_charge(state, stream)
             if cost is None:
-                cost = lookups.usage_cost(model, usage, attributes, state.response)
+                cost = lookups.usage_cost(model, usage, attributes, state.response, counted=bool(estimated))
             if cost is not None:
                 attributes[sc.GEN_AI_USAGE_COST] = cost
         if self._telemetry.content is not None:

@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from litellm_otel import extract, readers
 from litellm_otel import semconv as sc
-from litellm_otel._litellm.prices import PriceCache, plain_token_counts
+from litellm_otel._litellm.prices import PriceCache, counted_token_counts, plain_token_counts
 
 _logger: Final = logging.getLogger(__name__)
 
@@ -128,7 +128,13 @@ class Lookups:
             return None
 
     def usage_cost(
-        self, model: object, usage: object, tokens: extract.Attributes, response: object = None
+        self,
+        model: object,
+        usage: object,
+        tokens: extract.Attributes,
+        response: object = None,
+        *,
+        counted: bool = False,
     ) -> float | None:
         """USD cost of a streamed call, priced for the requested model: from the final response
         snapshot when the stream carried one (Responses API); else, for a plain text `usage`, at
@@ -140,6 +146,9 @@ class Lookups:
         azure_ai, Cohere, OpenRouter) from `prompt_tokens`/`completion_tokens` alone and returns
         0.0 for a bare `usage_object`, and reads cache writes only from the `Usage` it builds
         itself (`cache_creation_input_tokens`), not from `prompt_tokens_details`.
+
+        `counted`: the usage is a tokenizer's (`tokens` say so in `litellm.usage.estimated`): its
+        text counts on the span are all there is to price, without reading the usage again.
         """
         if not isinstance(model, str):
             return None
@@ -149,14 +158,23 @@ class Lookups:
             prompt_tokens = tokens.get(sc.GEN_AI_USAGE_INPUT_TOKENS)
             if self._cost_per_token is None or self._usage_type is None or not isinstance(prompt_tokens, int):
                 return None
-            fast = self._token_cost(model, usage)
-            if fast is not None:
-                return fast
             completion_tokens = tokens.get(sc.GEN_AI_USAGE_OUTPUT_TOKENS)
             completion_tokens = completion_tokens if isinstance(completion_tokens, int) else 0
             cache_read = tokens.get(sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)
             cache_write = tokens.get(sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS)
             reasoning = tokens.get(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
+            if self._prices is not None:
+                # At the model's per-token rates (prices.py) when the counts are plain text ones:
+                # LiteLLM's figure, without its generic path on every stream.
+                if counted and not cache_read and not cache_write:
+                    plain = counted_token_counts(
+                        prompt_tokens, completion_tokens, reasoning if isinstance(reasoning, int) else 0
+                    )
+                else:
+                    plain = plain_token_counts(usage)
+                fast = None if plain is None else self._prices.cost(model, plain)
+                if fast is not None:
+                    return fast
             counts: dict[str, Any] = {
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,
@@ -174,14 +192,6 @@ class Lookups:
         except Exception:
             _logger.debug("litellm-otel: LiteLLM could not price this stream", exc_info=True)
             return None
-
-    def _token_cost(self, model: str, usage: object) -> float | None:
-        """The stream's cost at the model's per-token rates (prices.py), or None when LiteLLM's
-        own path must price it: the same figure, without its generic path on every stream."""
-        if self._prices is None:
-            return None
-        counts = plain_token_counts(usage)
-        return None if counts is None else self._prices.cost(model, counts)
 
     def counted_usage(
         self, model: object, messages: object, completion_text: object

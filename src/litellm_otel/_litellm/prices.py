@@ -86,6 +86,8 @@ class TokenCounts(NamedTuple):
 def _only(read: object, allowed: frozenset[str]) -> bool:
     """Whether a mapping of usage fields has a value (not None, not 0) only in `allowed`."""
     if type(read) is dict or isinstance(read, Mapping):  # a dict, mostly: no ABC check then
+        if read.keys() <= allowed:  # LiteLLM's `Usage` itself, mostly: no loop in Python then
+            return True
         for key, value in read.items():  # a loop, not any(...): this runs at every stream's end
             # The key first: comparing a pydantic details object with 0 goes through its __eq__.
             if key not in allowed and value is not None and not (type(value) is int and value == 0):
@@ -130,7 +132,21 @@ def plain_token_counts(usage: object) -> TokenCounts | None:
         return None
     if text is not None and text not in (0, prompt - cache_read - cache_write):
         return None
-    return TokenCounts(prompt, completion, cache_read, cache_write, reasoning)
+    return _counts(prompt, completion, cache_read, cache_write, reasoning)
+
+
+def counted_token_counts(prompt: int, completion: int, reasoning: int = 0) -> TokenCounts | None:
+    """The counts of a usage made by a tokenizer (LiteLLM's, or ours with it): text tokens and
+    nothing else, so no field of it needs checking; None when they do not add up."""
+    if prompt < 0 or not 0 <= reasoning <= completion:
+        return None
+    return _counts(prompt, completion, 0, 0, reasoning)
+
+
+def _counts(prompt: int, completion: int, cache_read: int, cache_write: int, reasoning: int) -> TokenCounts:
+    # The tuple built directly: a named tuple's own constructor is a Python function, ~3,000
+    # instructions of every stream's end (callgrind, LiteLLM 1.79.0).
+    return tuple.__new__(TokenCounts, (prompt, completion, cache_read, cache_write, reasoning))
 
 
 def _agreed(first: object, second: object) -> int | None:
