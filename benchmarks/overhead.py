@@ -546,12 +546,23 @@ class Harness:
     def floor(self, n: int, *, metrics: bool = False) -> tuple[int, int]:
         """Wall and CPU nanoseconds of n SDK spans, 15 attributes each, started and ended; with
         `metrics`, each followed by the four metric points of a priced GenAI call."""
-        tracer = self.tracer_provider.get_tracer(FLOOR_SCOPE)
-        start, end = FLOOR_START_ATTRIBUTES, FLOOR_END_ATTRIBUTES
-        duration, tokens, cost = self.floor_duration, self.floor_tokens, self.floor_cost
+        one = self.floor_call(metrics=metrics)
         gc.collect()
         wall, cpu = time.perf_counter_ns(), time.process_time_ns()
         for _ in range(n):
+            one()
+        wall, cpu = time.perf_counter_ns() - wall, time.process_time_ns() - cpu
+        self.exporter.clear()
+        return wall, cpu
+
+    def floor_call(self, *, metrics: bool = False) -> Callable[[], None]:
+        """One floor span, 15 attributes, started and ended; with `metrics`, followed by the
+        four metric points of a priced GenAI call."""
+        tracer = self.tracer_provider.get_tracer(FLOOR_SCOPE)
+        start, end = FLOOR_START_ATTRIBUTES, FLOOR_END_ATTRIBUTES
+        duration, tokens, cost = self.floor_duration, self.floor_tokens, self.floor_cost
+
+        def one() -> None:
             span = tracer.start_span("chat gpt-4o-mini", kind=SpanKind.CLIENT, attributes=start)
             span.set_attributes(end)
             span.end()
@@ -563,9 +574,8 @@ class Harness:
                 tokens.record(10, FLOOR_INPUT_ATTRIBUTES, in_span)
                 tokens.record(20, FLOOR_OUTPUT_ATTRIBUTES, in_span)
                 cost.record(1.35e-05, FLOOR_METRIC_ATTRIBUTES, in_span)
-        wall, cpu = time.perf_counter_ns() - wall, time.process_time_ns() - cpu
-        self.exporter.clear()
-        return wall, cpu
+
+        return one
 
     def check(self, scenario: Scenario, target_ns: int, min_batch: int) -> None:
         """One bare and one instrumented call (errors, chunks, spans), then the batch size that
@@ -928,18 +938,35 @@ def run_instructions(harness: Harness, args: argparse.Namespace) -> dict[str, An
         raise SystemExit("--mode instructions runs under callgrind, started by run.py")
     counter = Callgrind(args.callgrind_helper, args.callgrind_out)
     chunks, wrapper_state = real_stream()
-    tracer = harness.tracer_provider.get_tracer(FLOOR_SCOPE)
-
-    def floor() -> None:
-        span = tracer.start_span("chat gpt-4o-mini", kind=SpanKind.CLIENT, attributes=FLOOR_START_ATTRIBUTES)
-        span.set_attributes(FLOOR_END_ATTRIBUTES)
-        span.end()
 
     def stream() -> None:
         drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
 
-    counts: dict[str, Any] = {"floor": counter.count("floor", floor, INSTRUCTION_CALLS)}
+    counts: dict[str, Any] = {
+        "floor": counter.count("floor", harness.floor_call(), INSTRUCTION_CALLS),
+        "floor_metrics": counter.count(
+            "floor with metrics", harness.floor_call(metrics=True), INSTRUCTION_CALLS
+        ),
+    }
     harness.spans()
+    # One non-streamed call, LiteLLM stubbed out: bare, traced, and traced with metrics.
+    response = litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
+
+    def completion() -> None:
+        litellm.completion(model=MODEL, messages=MESSAGES)
+
+    call = Scenario("completion", "isolated", call=completion, replacement=lambda *a, **k: response)
+    row: dict[str, Any] = {}
+    with harness.prepared(call):
+        for key, on, metrics in (("bare", False, False), ("inst", True, False), ("inst_metrics", True, True)):
+            harness.set_instrumented(on, metrics=metrics)
+            row[key] = counter.count(f"{key} completion", completion, INSTRUCTION_CALLS)
+            row[f"{key}_spans"] = bool(harness.spans())
+    counts["completion"] = row
+    log(
+        f"  instructions completion: bare {row['bare']:.0f}, traced {row['inst']:.0f}, "
+        f"with metrics {row['inst_metrics']:.0f}"
+    )
     lengths = (
         ("short", SHORT_STREAM, INSTRUCTION_CALLS),
         ("long", INSTRUCTION_LONG_STREAM, INSTRUCTION_CALLS // 5),

@@ -749,7 +749,7 @@ def instruction_targets(counted: dict[str, dict[str, Any]], why_not: dict[str, s
     if OURS not in counted:
         return [(INFO, f"instructions per stream: not counted: {why_not.get(OURS, 'not run')}")]
     ours = counted[OURS]["instructions"]
-    verdicts: list[Verdict] = []
+    verdicts = call_instruction_targets(ours)
     for subject in INSTRUCTION_SUBJECTS[1:]:
         if subject not in counted:
             if subject in why_not:
@@ -773,6 +773,30 @@ def instruction_targets(counted: dict[str, dict[str, Any]], why_not: dict[str, s
                 f"per streamed chunk vs {LABELS[subject]}, in instructions: "
                 f"{ours['per_chunk'] / 1000:.1f}k vs {theirs['per_chunk'] / 1000:.1f}k = "
                 f"{ratio(ours['per_chunk'], theirs['per_chunk'])}",
+            )
+        )
+    return verdicts
+
+
+def call_instruction_targets(ours: dict[str, Any]) -> list[Verdict]:
+    """One call, traces only, <= 1.5x the floor span; with metrics <= 1.5x the floor with the
+    same four points: the timed targets again, in callgrind's counts from one process."""
+    call = ours.get("completion")
+    if not call or not call.get("inst_spans"):
+        return [(INFO, "instructions per call: no traced completion was counted")]
+    verdicts: list[Verdict] = []
+    for key, floor, label in (
+        ("inst", ours["floor"], "the floor"),
+        ("inst_metrics", ours["floor_metrics"], "the floor with metrics (4 points)"),
+    ):
+        added = call[key] - call["bare"]
+        times = added / floor
+        verdicts.append(
+            (
+                _gate(0 < times <= 1.5),
+                f"isolated completion, {'traces only' if key == 'inst' else 'with metrics'}, in "
+                f"instructions (callgrind): {added / 1000:.0f}k = {times:.2f}x {label} "
+                f"{floor / 1000:.0f}k (target <= 1.5x)",
             )
         )
     return verdicts
@@ -904,6 +928,24 @@ def instructions_table(counted: dict[str, dict[str, Any]], order: list[str]) -> 
             f"{SHORT_LABELS[subject]:<30} {c['floor']:>8.0f} {c['short']['bare']:>16.0f} "
             f"{c['short']['inst']:>16.0f} {c['long']['bare']:>17.0f} {c['long']['inst']:>17.0f} "
             f"{c['per_chunk']:>10.0f} {c['per_stream']:>11.0f} {c['per_stream'] / c['floor']:>10.2f}"
+        )
+    lines.append(
+        "one isolated completion: bare, traced (added, in floors), traced with metrics (added, in "
+        "floors with the same 4 points)"
+    )
+    lines.append(
+        f"{'subject':<30} {'floor':>8} {'floor+metrics':>14} {'bare':>9} {'traced':>16} {'with metrics':>16}"
+    )
+    for subject in order:
+        c = counted.get(subject, {}).get("instructions", {})
+        call = c.get("completion")
+        if not call:
+            continue
+        traced, metered = call["inst"] - call["bare"], call["inst_metrics"] - call["bare"]
+        lines.append(
+            f"{SHORT_LABELS[subject]:<30} {c['floor']:>8.0f} {c['floor_metrics']:>14.0f} "
+            f"{call['bare']:>9.0f} {traced:>9.0f} {traced / c['floor']:>5.2f}x "
+            f"{metered:>9.0f} {metered / c['floor_metrics']:>5.2f}x"
         )
     return lines
 
