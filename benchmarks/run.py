@@ -779,8 +779,10 @@ def instruction_targets(counted: dict[str, dict[str, Any]], why_not: dict[str, s
 
 
 def call_instruction_targets(ours: dict[str, Any]) -> list[Verdict]:
-    """One call, traces only, <= 1.5x the floor span; with metrics <= 1.5x the floor with the
-    same four points: the timed targets again, in callgrind's counts from one process."""
+    """One call, traces only, <= FLOOR_FACTOR x the floor span: the timed target again, in
+    callgrind's counts from one process. With metrics (against the floor with the same four
+    points) it is reported, not gated: both counts have been seen to move by 230-320k from run
+    to run (725k or 495k for the floor on 1.79.0), for a reason not yet found."""
     call = ours.get("completion")
     if not call or not call.get("inst_spans"):
         return [(INFO, "instructions per call: no traced completion was counted")]
@@ -793,10 +795,10 @@ def call_instruction_targets(ours: dict[str, Any]) -> list[Verdict]:
         times = added / floor
         verdicts.append(
             (
-                _gate(0 < times <= 1.5),
+                _gate(0 < times <= FLOOR_FACTOR) if key == "inst" else INFO,
                 f"isolated completion, {'traces only' if key == 'inst' else 'with metrics'}, in "
                 f"instructions (callgrind): {added / 1000:.0f}k = {times:.2f}x {label} "
-                f"{floor / 1000:.0f}k (target <= 1.5x)",
+                f"{floor / 1000:.0f}k (target <= {FLOOR_FACTOR:g}x)",
             )
         )
     return verdicts
