@@ -926,9 +926,18 @@ class Callgrind:
         finally:
             gc.enable()
         self._dumps += 1
-        dump = Path(f"{self._out}.{self._dumps}").read_text()
-        totals = [line.split()[1] for line in dump.splitlines() if line.startswith(("summary:", "totals:"))]
-        return int(totals[0])
+        # One file per dump, or with --separate-threads=yes one per thread (`<out>.<n>-<thread>`).
+        out = Path(self._out)
+        files = sorted(out.parent.glob(f"{out.name}.{self._dumps}-*")) or [Path(f"{out}.{self._dumps}")]
+        per_thread = [_callgrind_total(path.read_text()) for path in files]
+        if sum(1 for total in per_thread if total) > 1:  # a thread besides the caller's ran
+            log(f"  {label}: instructions per thread {per_thread}")
+        return sum(per_thread)
+
+
+def _callgrind_total(dump: str) -> int:
+    totals = [line.split()[1] for line in dump.splitlines() if line.startswith(("summary:", "totals:"))]
+    return int(totals[0]) if totals else 0
 
 
 def run_instructions(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
