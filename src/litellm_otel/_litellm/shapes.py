@@ -23,7 +23,15 @@ _MISSING: Final = object()
 
 def hidden_params(response: object) -> Mapping[str, Any]:
     """LiteLLM's `_hidden_params` of a result (cost, api_base, provider), or an empty mapping."""
-    hidden = field(response, "_hidden_params")
+    # A stream wrapper keeps them in its __dict__, a LiteLLM result or chunk among pydantic's
+    # private attributes: both read directly (field() looks in the extra fields first).
+    data = getattr(response, "__dict__", None)
+    hidden = data.get("_hidden_params") if type(data) is dict else None
+    if hidden is None:
+        private = getattr(response, "__pydantic_private__", None)
+        hidden = private.get("_hidden_params") if type(private) is dict else None
+        if hidden is None:
+            hidden = field(response, "_hidden_params")
     if type(hidden) is dict:  # LiteLLM's own, at every call's end: no ABC check for it
         return hidden
     return hidden if isinstance(hidden, Mapping) else {}
@@ -78,13 +86,17 @@ _TAIL_CHUNKS: Final = 4  # how many of a stream's last kept chunks may hold its 
 def _input_tokens(usage: object) -> int:
     if usage is None:  # most chunks and streams: no call for nothing
         return 0
-    return count(field(usage, "prompt_tokens")) or count(field(usage, "input_tokens")) or 0
+    # The Responses API's name only where the chat one is absent: LiteLLM's `Usage` always has
+    # `prompt_tokens` (0 in its empty defaults), its Responses API usage only `input_tokens`.
+    tokens = field(usage, "prompt_tokens")
+    return count(field(usage, "input_tokens") if tokens is None else tokens) or 0
 
 
 def _output_tokens(usage: object) -> int:
     if usage is None:
         return 0
-    return count(field(usage, "completion_tokens")) or count(field(usage, "output_tokens")) or 0
+    tokens = field(usage, "completion_tokens")
+    return count(field(usage, "output_tokens") if tokens is None else tokens) or 0
 
 
 def _chunk_usage(chunk: object) -> Any:
