@@ -785,9 +785,9 @@ def call_instruction_targets(ours: dict[str, Any]) -> list[Verdict]:
     """One call <= FLOOR_FACTOR x its floor: traces only against the floor span, with metrics
     against the floor span plus the same four points; the timed targets again, in callgrind's
     counts from one process. (On 2026-12-02 the with-metrics counts read 725k or 495k for the
-    floor from run to run, with every thread counted as one; not seen again in ten counts on
-    2026-12-03, 725.2k-726.4k, and the threads are now counted apart, so a worker thread's
-    share shows in the log.)"""
+    floor from run to run, every thread counted as one; on 2026-12-03 fourteen counts in eight
+    processes read 725.2k-727.9k, before and after LiteLLM's worker threads started. The
+    threads are now counted apart, so a worker thread's share of a batch shows in the log.)"""
     call = ours.get("completion")
     if not call or not call.get("inst_spans"):
         return [(INFO, "instructions per call: no traced completion was counted")]

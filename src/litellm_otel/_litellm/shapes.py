@@ -86,17 +86,18 @@ _TAIL_CHUNKS: Final = 4  # how many of a stream's last kept chunks may hold its 
 def _input_tokens(usage: object) -> int:
     if usage is None:  # most chunks and streams: no call for nothing
         return 0
-    # The Responses API's name only where the chat one is absent: LiteLLM's `Usage` always has
-    # `prompt_tokens` (0 in its empty defaults), its Responses API usage only `input_tokens`.
-    tokens = field(usage, "prompt_tokens")
-    return count(field(usage, "input_tokens") if tokens is None else tokens) or 0
+    # The Responses API's name only where the chat one gives no count, as usage_attributes reads
+    # them: LiteLLM's `Usage` always has `prompt_tokens` (0 in its empty defaults), its
+    # Responses API usage only `input_tokens`.
+    tokens = count(field(usage, "prompt_tokens"))
+    return (count(field(usage, "input_tokens")) if tokens is None else tokens) or 0
 
 
 def _output_tokens(usage: object) -> int:
     if usage is None:
         return 0
-    tokens = field(usage, "completion_tokens")
-    return count(field(usage, "output_tokens") if tokens is None else tokens) or 0
+    tokens = count(field(usage, "completion_tokens"))
+    return (count(field(usage, "output_tokens")) if tokens is None else tokens) or 0
 
 
 def _chunk_usage(chunk: object) -> Any:
