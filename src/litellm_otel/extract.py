@@ -166,45 +166,51 @@ def usage_attributes(usage: object, *, with_output: bool = True) -> Attributes:
     """
     if usage is None:
         return {}
-    read = fields(usage)
+    get = fields(usage).get
     attributes: Attributes = {}
-    input_tokens = count(read.get("prompt_tokens"))
+    # A field LiteLLM left at None costs a lookup, not a call: most usages carry no details.
+    value = get("prompt_tokens")
+    input_tokens = count(value) if value is not None else None
     if input_tokens is None:
-        input_tokens = count(read.get("input_tokens"))
+        input_tokens = count(get("input_tokens"))
     if input_tokens is not None:
         attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
     if with_output:
-        output_tokens = count(read.get("completion_tokens"))
+        value = get("completion_tokens")
+        output_tokens = count(value) if value is not None else None
         if output_tokens is None:
-            output_tokens = count(read.get("output_tokens"))
+            output_tokens = count(get("output_tokens"))
         if output_tokens is not None:
             attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
-    total = count(read.get("total_tokens"))
+    value = get("total_tokens")
+    total = count(value) if value is not None else None
     if total is not None:
         attributes[sc.GEN_AI_USAGE_TOTAL_TOKENS] = total
 
-    input_details = read.get("prompt_tokens_details") or read.get("input_tokens_details")
+    cache_read = cache_write = None
+    input_details = get("prompt_tokens_details") or get("input_tokens_details")
     if input_details is not None:
         details = fields(input_details)
         cache_read = count(details.get("cached_tokens"))
         cache_write = count(details.get("cache_write_tokens"))
         if cache_write is None:
             cache_write = count(details.get("cache_creation_tokens"))
-    else:
-        cache_read = cache_write = None
     if cache_read is None:
-        cache_read = count(read.get("cache_read_input_tokens"))
+        value = get("cache_read_input_tokens")
+        cache_read = count(value) if value is not None else None
     if cache_read is not None:
         attributes[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cache_read
     if cache_write is None:
-        cache_write = count(read.get("cache_creation_input_tokens"))
+        value = get("cache_creation_input_tokens")
+        cache_write = count(value) if value is not None else None
     if cache_write is not None:
         attributes[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = cache_write
     if with_output:
-        output_details = read.get("completion_tokens_details") or read.get("output_tokens_details")
-        reasoning = count(field(output_details, "reasoning_tokens"))
-        if reasoning is not None:
-            attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = reasoning
+        output_details = get("completion_tokens_details") or get("output_tokens_details")
+        if output_details is not None:
+            reasoning = count(field(output_details, "reasoning_tokens"))
+            if reasoning is not None:
+                attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = reasoning
     return attributes
 
 
@@ -215,7 +221,8 @@ def finish_reasons(response: object) -> list[str]:
 
 def _finish_reasons(read: Mapping[str, Any] | Any) -> list[str]:
     choices = read.get("choices")
-    if isinstance(choices, Sequence) and not isinstance(choices, str):
+    # LiteLLM's results hold a list: checked first, before the (costlier) ABC check.
+    if type(choices) is list or (isinstance(choices, Sequence) and not isinstance(choices, str)):
         reasons = []
         for choice in choices:  # a loop, not a comprehension: one call fewer per response
             reason = text(field(choice, "finish_reason"))

@@ -214,7 +214,7 @@ class Traced:
                     self._set_backend_attributes(vocabularies, attributes or {}, duration)
                 if exc is not None:
                     self._record_error(exc, error)
-                elif result is not _NO_RESULT:
+                elif result is not _NO_RESULT and self._telemetry.response_hook is not None:
                     self._response_hook(result)
         except Exception:
             _logger.debug("litellm-otel: could not fill in the span", exc_info=True)
@@ -359,8 +359,7 @@ class Call(Traced):
         if self.span.is_recording():
             self.span.set_attributes(server)
 
-    def _common_attributes(self, hidden: Mapping[str, Any]) -> extract.Attributes:
-        attributes: extract.Attributes = {}
+    def _add_common_attributes(self, attributes: extract.Attributes, hidden: Mapping[str, Any]) -> None:
         if self.handoff_at is not None:
             attributes[sc.LITELLM_PREPROCESSING_DURATION_MS] = (self.handoff_at - self._started) * 1000.0
         if not self._has_provider or not self._has_server:
@@ -369,7 +368,6 @@ class Call(Traced):
                     hidden, provider=not self._has_provider, server=not self._has_server
                 )
             )
-        return attributes
 
     def _provider(self, attributes: extract.Attributes) -> object:
         """The call's `gen_ai.provider.name`: from its start, else as its result reported it."""
@@ -387,7 +385,7 @@ class Call(Traced):
     def _result_attributes(self, result: object) -> extract.Attributes:
         attributes = extract.response_attributes(self._operation.name, result)
         hidden = shapes.hidden_params(result)
-        attributes.update(self._common_attributes(hidden))
+        self._add_common_attributes(attributes, hidden)
         self._settle(attributes, hidden)
         cost = self._telemetry.lookups.cost(result, hidden)
         if cost is not None:
@@ -476,7 +474,7 @@ class Call(Traced):
         if state.first_chunk_at is not None:
             attributes[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = state.first_chunk_at - self._started
         hidden = shapes.hidden_params(stream)
-        attributes.update(self._common_attributes(hidden))
+        self._add_common_attributes(attributes, hidden)
         self._settle(attributes, hidden, estimated)
         if usage is not None:
             cost = None

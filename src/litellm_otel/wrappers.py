@@ -13,10 +13,10 @@ proxy) or fail and re-raise. Which span a call starts is chosen here, visibly:
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from types import CoroutineType
 from typing import Any
 
 from opentelemetry import context
@@ -130,7 +130,7 @@ def _wrapper(
             raise
         finally:
             context.detach(token)
-        if inspect.iscoroutine(result):
+        if isinstance(result, CoroutineType):
             # completion(..., acompletion=True) returns the coroutine that does the provider
             # request; the span covers it until it is awaited to completion.
             return call.finish_awaited(result)

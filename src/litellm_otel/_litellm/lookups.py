@@ -103,9 +103,7 @@ class Lookups:
         hidden: Mapping[str, Any], *, provider: bool, server: bool
     ) -> extract.Attributes:
         """Provider and server as LiteLLM reports them after the call, for what was unknown before."""
-        attributes: extract.Attributes = {}
-        if server:
-            attributes.update(extract.server_attributes(hidden.get("api_base")))
+        attributes = extract.server_attributes(hidden.get("api_base")) if server else {}
         name = hidden.get("custom_llm_provider")
         if provider and isinstance(name, str) and name:
             attributes[sc.GEN_AI_PROVIDER_NAME] = extract.provider_name(name)
