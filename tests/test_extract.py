@@ -113,6 +113,49 @@ def test_response_attributes_from_model_response() -> None:
     }
 
 
+def _model_responses() -> list[ModelResponse]:
+    messages = [{"role": "user", "content": "hi"}]
+    plain = litellm.completion(model="gpt-4o-mini", messages=messages, mock_response="hi")
+    two_choices = ModelResponse(
+        id="chatcmpl-1",
+        model="gpt-4o-2024-08-06",
+        choices=[
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "a"}},
+            {"index": 1, "finish_reason": None, "message": {"role": "assistant", "content": "b"}},
+        ],
+        usage={"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7},
+    )
+    detailed = ModelResponse(
+        id="chatcmpl-2",
+        usage=Usage(
+            prompt_tokens=9,
+            completion_tokens=4,
+            total_tokens=13,
+            prompt_tokens_details={"cached_tokens": 6},
+            completion_tokens_details={"reasoning_tokens": 3},
+        ),
+    )
+    no_usage = ModelResponse(id="chatcmpl-3", model="m")
+    no_usage.__pydantic_extra__.pop("usage", None)
+    return [plain, two_choices, detailed, no_usage]
+
+
+@pytest.mark.parametrize("response", _model_responses(), ids=["mock", "two-choices", "detailed", "no-usage"])
+def test_fast_model_response_reader_matches_the_generic_readers(response: ModelResponse) -> None:
+    read = shapes.model_response_attributes(response)
+    assert read is not None  # each is a ModelResponse of the layout the reader knows
+    assert read == (extract.response_attributes(sc.OP_CHAT, response), shapes.hidden_params(response))
+
+
+@pytest.mark.parametrize(
+    "response",
+    [{"id": "x", "choices": []}, SimpleNamespace(id="x", choices=[]), None, "text"],
+    ids=["dict", "object", "none", "str"],
+)
+def test_fast_model_response_reader_steps_aside_for_other_shapes(response: Any) -> None:
+    assert shapes.model_response_attributes(response) is None
+
+
 @pytest.mark.parametrize(
     "response",
     [

@@ -87,6 +87,7 @@ def test_non_recording_spans_do_no_extraction_work(
 
     for module, name in (
         (extract, "response_attributes"),
+        (shapes, "model_response_attributes"),
         (extract, "stream_attributes"),
         (shapes, "stream_usage"),
         (content, "input_messages"),
@@ -116,7 +117,7 @@ def test_non_recording_spans_do_no_extraction_work(
         litellm.completion(**openai_args(provider))
     finally:
         instrumentor.uninstrument()
-    assert "response_attributes" in calls
+    assert "model_response_attributes" in calls
 
 
 ERROR_MODEL = "error-429"

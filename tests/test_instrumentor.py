@@ -321,3 +321,39 @@ async def test_names_imported_before_instrument_are_traced_where_litellm_allows(
     else:
         # LiteLLM 1.79: the early name is the function itself; only the module's name is traced.
         assert [s.name for s in spans] == ["chat openai/fake-gpt"]
+
+
+@pytest.mark.parametrize("learned", [True, False], ids=["learned-keys", "api-fallback"])
+def test_wrapped_call_runs_in_its_span_unless_suppressed(
+    learned: bool, tracer_provider: TracerProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The wrappers read suppression and build a call's context with keys learned once from the
+    # API (one context copy, no re-fetch of the current context per key); without them they fall
+    # back on the API's own functions. Either way the call runs with its span current and an
+    # outer suppression is honoured.
+    from litellm_otel import spans, wrappers
+
+    assert spans._SPAN_KEY is not None and wrappers._SUPPRESSION_KEYS  # learned on this API release
+    if not learned:
+        monkeypatch.setattr(spans, "_SPAN_KEY", None)
+        monkeypatch.setattr(wrappers, "_SUPPRESSION_KEYS", ())
+    exporter = InMemorySpanExporter()
+    tracer_provider.add_span_processor(_Exporting(exporter))
+    telemetry = Telemetry(
+        tracer=tracer_provider.get_tracer("test"),
+        metrics=None,
+        lookups=Lookups(litellm.get_llm_provider, litellm.completion_cost),
+    )
+    wrapper = traced(Operation("chat", ("model", "messages"), is_async=False), telemetry=telemetry)
+    current: list[trace.Span] = []
+
+    def provider_call(**_: Any) -> None:
+        current.append(trace.get_current_span())
+
+    wrapper(provider_call, None, (), {"model": "gpt-4o"})
+    with suppress_instrumentation():
+        wrapper(provider_call, None, (), {"model": "gpt-4o"})
+
+    span = only_span(exporter)  # the suppressed call made none
+    assert current[0].get_span_context() == span.get_span_context()
+    assert current[1] is trace.INVALID_SPAN

@@ -16,8 +16,9 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 import helpers
 from fake_provider import FakeProvider
 from helpers import USER_MESSAGES, attributes, only_span
-from litellm_otel import LiteLLMInstrumentor
+from litellm_otel import LiteLLMInstrumentor, extract
 from litellm_otel import semconv as sc
+from litellm_otel._litellm import shapes
 from provider_cases import (
     ABSENT,
     ANY_COUNT,
@@ -140,3 +141,31 @@ def test_bedrock_server_is_the_endpoint_litellm_posts_to(
     actual = attributes(only_span(span_exporter))
     assert actual[sc.SERVER_ADDRESS] == "127.0.0.1"
     assert actual[sc.SERVER_PORT] == int(provider.base_url.rsplit(":", 1)[1])
+
+
+_CHAT_CASES = [case for case in CASES if case.entry == "completion"]
+
+
+@pytest.mark.parametrize("case", _CHAT_CASES, ids=[case.name for case in _CHAT_CASES])
+def test_fast_model_response_reader_finds_what_the_generic_readers_find(
+    case: Case, provider: FakeProvider
+) -> None:
+    # The reader spans use first on a chat result must agree with the generic readers on every
+    # provider's real result, or step aside (None) for them.
+    result = litellm.completion(model=case.model, messages=USER_MESSAGES, **case.args(provider))
+    read = shapes.model_response_attributes(result)
+    generic = extract.response_attributes(sc.OP_CHAT, result), shapes.hidden_params(result)
+    assert read is None or read == generic, case.name
+    _FAST_READS.append(read is not None)
+
+
+_FAST_READS: list[bool] = []
+
+
+def test_fast_model_response_reader_takes_every_chat_result() -> None:
+    # Run after the test above (same module, file order): a reader that stepped aside for every
+    # provider would pass it while speeding up nothing.
+    if not _FAST_READS:
+        pytest.skip("the per-provider comparison did not run")
+    generic = _FAST_READS.count(False)
+    assert not generic, f"{generic} of {len(_FAST_READS)} results took the generic readers"

@@ -155,6 +155,15 @@ def _optional_request_attributes(operation: str, params: Mapping[str, Any], attr
             attributes[sc.GEN_AI_EMBEDDINGS_DIMENSION_COUNT] = dimensions
 
 
+# A usage's three counts: its chat spelling, its Responses API spelling, the attribute.
+_COUNTS: Final = (
+    ("prompt_tokens", "input_tokens", sc.GEN_AI_USAGE_INPUT_TOKENS),
+    ("completion_tokens", "output_tokens", sc.GEN_AI_USAGE_OUTPUT_TOKENS),
+    ("total_tokens", None, sc.GEN_AI_USAGE_TOTAL_TOKENS),
+)
+_COUNTS_WITHOUT_OUTPUT: Final = (_COUNTS[0], _COUNTS[2])
+
+
 def usage_attributes(usage: object, *, with_output: bool = True) -> Attributes:
     """Token counts from a LiteLLM `Usage` (chat, text, embeddings), a Responses API usage, or
     a dict of either shape.
@@ -168,25 +177,17 @@ def usage_attributes(usage: object, *, with_output: bool = True) -> Attributes:
         return {}
     get = fields(usage).get
     attributes: Attributes = {}
-    # A field LiteLLM left at None costs a lookup, not a call: most usages carry no details.
-    value = get("prompt_tokens")
-    input_tokens = count(value) if value is not None else None
-    if input_tokens is None:
-        input_tokens = count(get("input_tokens"))
-    if input_tokens is not None:
-        attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
-    if with_output:
-        value = get("completion_tokens")
-        output_tokens = count(value) if value is not None else None
-        if output_tokens is None:
-            output_tokens = count(get("output_tokens"))
-        if output_tokens is not None:
-            attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
-    value = get("total_tokens")
-    total = count(value) if value is not None else None
-    if total is not None:
-        attributes[sc.GEN_AI_USAGE_TOTAL_TOKENS] = total
+    for name, spelling, key in _COUNTS if with_output else _COUNTS_WITHOUT_OUTPUT:
+        value = get(name)
+        # A plain int in range is taken as is (every count of every call): count() is for the rest.
+        if type(value) is not int or not 0 <= value <= MAX_INT:
+            value = count(value) if value is not None else None
+            if value is None and spelling is not None:
+                value = count(get(spelling))
+        if value is not None:
+            attributes[key] = value
 
+    # A field LiteLLM left at None costs a lookup, not a call: most usages carry no details.
     cache_read = cache_write = None
     input_details = get("prompt_tokens_details") or get("input_tokens_details")
     if input_details is not None:
@@ -225,9 +226,14 @@ def _finish_reasons(read: Mapping[str, Any] | Any) -> list[str]:
     if type(choices) is list or (isinstance(choices, Sequence) and not isinstance(choices, str)):
         reasons = []
         for choice in choices:  # a loop, not a comprehension: one call fewer per response
-            reason = text(field(choice, "finish_reason"))
-            if reason:
-                reasons.append(reason)
+            # A LiteLLM `Choices` holds its reason in its __dict__: read there, not by field().
+            data = getattr(choice, "__dict__", None)
+            if type(data) is dict and "finish_reason" in data:
+                reason = data["finish_reason"]
+            else:
+                reason = field(choice, "finish_reason")
+            if isinstance(reason, str) and reason:  # text(), inline: once per choice
+                reasons.append(reason[:MAX_TEXT])
         return reasons
     status = text(read.get("status"))
     if status is None:
@@ -250,12 +256,13 @@ def _identity_attributes(response: object) -> Attributes:
 
 def _identity(read: Mapping[str, Any] | Any) -> Attributes:
     attributes: Attributes = {}
-    response_id = text(read.get("id"))
-    if response_id is not None:
-        attributes[sc.GEN_AI_RESPONSE_ID] = response_id
-    model = text(read.get("model"))
-    if model is not None:
-        attributes[sc.GEN_AI_RESPONSE_MODEL] = model
+    # text(), inline: these two are read on every result and every stream.
+    response_id = read.get("id")
+    if isinstance(response_id, str) and response_id:
+        attributes[sc.GEN_AI_RESPONSE_ID] = response_id[:MAX_TEXT]
+    model = read.get("model")
+    if isinstance(model, str) and model:
+        attributes[sc.GEN_AI_RESPONSE_MODEL] = model[:MAX_TEXT]
     return attributes
 
 

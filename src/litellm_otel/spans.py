@@ -42,6 +42,8 @@ CURRENT_CALL: Final = context.create_key("litellm_otel.call")
 CURRENT_ROUTER: Final = context.create_key("litellm_otel.router_call")
 
 _MAX_MESSAGE: Final = 1024
+# The operations whose results are LiteLLM `ModelResponse`s, read by its fast reader first.
+_MODEL_RESPONSES: Final = frozenset((sc.OP_CHAT, sc.OP_TEXT_COMPLETION))
 _NO_RESULT: Final = object()  # `_close` of a call that failed: no response for the hook
 _CONTENT_KEYS: Final = frozenset(
     (
@@ -107,6 +109,15 @@ def active(key: str, current: Context | None = None) -> Traced | None:
 _ENDED: Final = Context()  # what an ended call keeps as its context: nothing
 
 
+def _span_key() -> str | None:
+    # The key the API keeps a context's span under, learned once through set_span_in_context.
+    keys = list(trace.set_span_in_context(trace.INVALID_SPAN, Context()))
+    return keys[0] if len(keys) == 1 else None
+
+
+_SPAN_KEY: Final = _span_key()
+
+
 class Traced:
     """A span around one LiteLLM call: started by `start`, ended exactly once by `_close`."""
 
@@ -126,7 +137,10 @@ class Traced:
         self._streaming = params.get("stream") is True
         self._started = time.perf_counter()
         self.ended = False
-        self._context = context.set_value(self.context_key, self, trace.set_span_in_context(span, parent))
+        if _SPAN_KEY is None:
+            self._context = context.set_value(self.context_key, self, trace.set_span_in_context(span, parent))
+        else:  # what set_span_in_context and set_value make, in one copy of the parent instead of two
+            self._context = Context({**parent, _SPAN_KEY: span, self.context_key: self})
 
     def attach(self) -> Token[Context]:
         return context.attach(self._context)
@@ -383,8 +397,13 @@ class Call(Traced):
         reports.settle(attributes, self._provider(attributes), litellm_provider, estimated)
 
     def _result_attributes(self, result: object) -> extract.Attributes:
-        attributes = extract.response_attributes(self._operation.name, result)
-        hidden = shapes.hidden_params(result)
+        operation = self._operation.name
+        read = shapes.model_response_attributes(result) if operation in _MODEL_RESPONSES else None
+        if read is not None:
+            attributes, hidden = read
+        else:
+            attributes = extract.response_attributes(operation, result)
+            hidden = shapes.hidden_params(result)
         self._add_common_attributes(attributes, hidden)
         self._settle(attributes, hidden)
         cost = self._telemetry.lookups.cost(result, hidden)

@@ -21,7 +21,7 @@ from typing import Any
 
 from opentelemetry import context
 from opentelemetry.context import Context
-from opentelemetry.instrumentation.utils import is_instrumentation_enabled
+from opentelemetry.instrumentation.utils import is_instrumentation_enabled, suppress_instrumentation
 
 from litellm_otel._litellm import assembly, shapes
 from litellm_otel.router import FallbacksCall, RouterCall
@@ -56,21 +56,41 @@ def start_provider_call(
     return Call.start(telemetry, operation, params, current, attempt_of)
 
 
+def _suppression_keys() -> tuple[str, ...]:
+    # The context keys `suppress_instrumentation()` sets (opentelemetry-instrumentation 0.5x: its
+    # key and the key's plain legacy spelling), learned once through the public API.
+    outside = context.get_current()
+    with suppress_instrumentation():
+        inside = context.get_current()
+    return tuple(key for key, value in inside.items() if value and outside.get(key) is not value)
+
+
+_SUPPRESSION_KEYS = _suppression_keys()
+
+
+def _suppressed(current: Context) -> bool:
+    """`not is_instrumentation_enabled()`, read in the context the wrapper already holds: that
+    function fetches the current context again for each of its two keys, on every call."""
+    if not _SUPPRESSION_KEYS:  # none learned: the API's own answer
+        return not is_instrumentation_enabled()
+    return any(map(current.get, _SUPPRESSION_KEYS))  # map, not a generator: no frame per call
+
+
 def _not_traced(current: Context) -> bool:
     """Inside a traced call (LiteLLM's public functions call each other) or suppressed."""
-    return active(CURRENT_CALL, current) is not None or not is_instrumentation_enabled()
+    return active(CURRENT_CALL, current) is not None or _suppressed(current)
 
 
 def _inside_any_span(current: Context) -> bool:
     return (
         active(CURRENT_CALL, current) is not None
         or active(CURRENT_ROUTER, current) is not None
-        or not is_instrumentation_enabled()
+        or _suppressed(current)
     )
 
 
 def _router_not_traced(current: Context) -> bool:
-    return not is_instrumentation_enabled()
+    return _suppressed(current)
 
 
 def traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:

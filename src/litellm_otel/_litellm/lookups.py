@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType, ModuleType
 from typing import Any, Final
@@ -45,6 +46,10 @@ class Lookups:
         self._route_attributes: Callable[
             [str, str | None, str | None], Mapping[str, extract.AttributeValue]
         ] = functools.lru_cache(maxsize=1024)(self._attributes_of_route)
+        # And those of what a result reports, once per endpoint and provider: ~1 us of every call's end.
+        self._reported_route: Callable[[str | None, str | None], Mapping[str, extract.AttributeValue]] = (
+            functools.lru_cache(maxsize=256)(self._attributes_of_report)
+        )
         # A stream's cost from its token counts at per-model rates read from LiteLLM once (see
         # prices.py), when LiteLLM's functions for it are at hand.
         self._prices: PriceCache | None = None
@@ -98,16 +103,25 @@ class Lookups:
             attributes[sc.GEN_AI_PROVIDER_NAME] = extract.provider_name(resolved_provider)
         return MappingProxyType(attributes)
 
-    @staticmethod
     def attributes_from_result(
-        hidden: Mapping[str, Any], *, provider: bool, server: bool
-    ) -> extract.Attributes:
-        """Provider and server as LiteLLM reports them after the call, for what was unknown before."""
-        attributes = extract.server_attributes(hidden.get("api_base")) if server else {}
-        name = hidden.get("custom_llm_provider")
-        if provider and isinstance(name, str) and name:
+        self, hidden: Mapping[str, Any], *, provider: bool, server: bool
+    ) -> Mapping[str, extract.AttributeValue]:
+        """Provider and server as LiteLLM reports them after the call, for what was unknown before
+        (read-only: the same mapping serves every result LiteLLM reports alike)."""
+        api_base = hidden.get("api_base") if server else None
+        name = hidden.get("custom_llm_provider") if provider else None
+        # Anything but a string names neither: left out, as None is.
+        return self._reported_route(
+            api_base if isinstance(api_base, str) else None, name if isinstance(name, str) else None
+        )
+
+    def _attributes_of_report(
+        self, api_base: str | None, name: str | None
+    ) -> Mapping[str, extract.AttributeValue]:
+        attributes = extract.server_attributes(api_base)
+        if name:
             attributes[sc.GEN_AI_PROVIDER_NAME] = extract.provider_name(name)
-        return attributes
+        return MappingProxyType(attributes)
 
     def cost(self, result: object, hidden: Mapping[str, Any]) -> float | None:
         """USD cost: LiteLLM's own figure from `_hidden_params`, else `completion_cost`.
@@ -116,7 +130,9 @@ class Lookups:
         model; asking again would cost time and give the same answer, so the cost stays absent.
         """
         if "response_cost" in hidden:
-            return readers.number(hidden["response_cost"])
+            cost = hidden["response_cost"]
+            # A finite float, LiteLLM's own figure on every priced call, is taken without a call.
+            return cost if type(cost) is float and math.isfinite(cost) else readers.number(cost)
         if not hidden:
             return None  # not a LiteLLM result object: nothing completion_cost could price
         try:

@@ -60,8 +60,7 @@ def settle(
     - `estimated`: the usage attributes the caller knows to be counted by LiteLLM, not reported.
     """
     marked = list(filter(attributes.__contains__, estimated)) if estimated else []
-    counted = sc.GEN_AI_USAGE_INPUT_TOKENS in marked
-    if counted or provider in NO_REASONING_COUNT:
+    if (marked and sc.GEN_AI_USAGE_INPUT_TOKENS in marked) or provider in NO_REASONING_COUNT:
         reasoning = attributes.get(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
         if reasoning == 0:
             del attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
-from litellm_otel.readers import count, field, number, text
+from litellm_otel import extract
+from litellm_otel import semconv as sc
+from litellm_otel.readers import MAX_INT, MAX_TEXT, count, field, number, text
 
 if TYPE_CHECKING:
     from litellm_otel.stream_state import StreamState
@@ -23,18 +25,100 @@ _MISSING: Final = object()
 
 def hidden_params(response: object) -> Mapping[str, Any]:
     """LiteLLM's `_hidden_params` of a result (cost, api_base, provider), or an empty mapping."""
-    # A stream wrapper keeps them in its __dict__, a LiteLLM result or chunk among pydantic's
-    # private attributes: both read directly (field() looks in the extra fields first).
-    data = getattr(response, "__dict__", None)
-    hidden = data.get("_hidden_params") if type(data) is dict else None
+    # A LiteLLM result or chunk keeps them among pydantic's private attributes, a stream wrapper
+    # in its __dict__: both read directly (field() looks in the extra fields first).
+    private = getattr(response, "__pydantic_private__", None)
+    hidden = private.get("_hidden_params") if type(private) is dict else None
     if hidden is None:
-        private = getattr(response, "__pydantic_private__", None)
-        hidden = private.get("_hidden_params") if type(private) is dict else None
+        data = getattr(response, "__dict__", None)
+        hidden = data.get("_hidden_params") if type(data) is dict else None
         if hidden is None:
             hidden = field(response, "_hidden_params")
     if type(hidden) is dict:  # LiteLLM's own, at every call's end: no ABC check for it
         return hidden
     return hidden if isinstance(hidden, Mapping) else {}
+
+
+def _add_plain_usage(attributes: extract.Attributes, usage: object) -> bool:
+    """Adds the counts of a `Usage` holding three plain int counts and nothing else that
+    `extract.usage_attributes` reads; False, adding nothing, for any other usage."""
+    data = getattr(usage, "__dict__", None)
+    extra = getattr(usage, "__pydantic_extra__", _MISSING)
+    if type(data) is not dict or extra is _MISSING or extra:
+        return False
+    read = data.get
+    input_tokens, output_tokens = read("prompt_tokens"), read("completion_tokens")
+    total = read("total_tokens")
+    if not (
+        type(input_tokens) is int
+        and type(output_tokens) is int
+        and type(total) is int
+        and 0 <= input_tokens <= MAX_INT
+        and 0 <= output_tokens <= MAX_INT
+        and 0 <= total <= MAX_INT
+        # no cache or reasoning breakdown, in any provider's spelling
+        and read("prompt_tokens_details") is None
+        and read("completion_tokens_details") is None
+        and read("input_tokens_details") is None
+        and read("output_tokens_details") is None
+        and read("cache_read_input_tokens") is None
+        and read("cache_creation_input_tokens") is None
+    ):
+        return False
+    attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
+    attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
+    attributes[sc.GEN_AI_USAGE_TOTAL_TOKENS] = total
+    return True
+
+
+def model_response_attributes(result: object) -> tuple[extract.Attributes, Mapping[str, Any]] | None:
+    """What `extract.response_attributes` finds in a chat or text completion result, with its
+    `_hidden_params`, read straight from a LiteLLM `ModelResponse`'s pydantic dicts; None for
+    anything of another shape, which the generic readers then take.
+
+    The layout, read from 1.79.0 and 1.110.2: the response's fields in its `__dict__`, its
+    `usage` and any provider-specific fields among pydantic's extra fields, `_hidden_params`
+    among its private attributes; each `Choices` holds `finish_reason` in its `__dict__`. A
+    `Usage` of three plain int counts is read here; one with a cache or reasoning breakdown or
+    provider-specific fields, by `extract.usage_attributes`. The generic readers take ~30 calls
+    to find the same: most of the end of a traced call's cost.
+    """
+    try:
+        data = result.__dict__
+        extra = result.__pydantic_extra__  # type: ignore[attr-defined]
+        private = result.__pydantic_private__  # type: ignore[attr-defined]
+    except Exception:  # not a pydantic model, or one that raises
+        return None
+    if type(data) is not dict or type(private) is not dict:
+        return None
+    usage = data.get("usage")
+    if extra:  # the generic readers let extra fields win over the declared ones
+        if type(extra) is not dict or "id" in extra or "model" in extra or "choices" in extra:
+            return None
+        usage = extra.get("usage", usage)
+    hidden = private.get("_hidden_params")
+    choices = data.get("choices")
+    if type(hidden) is not dict or type(choices) is not list:
+        return None
+    attributes: extract.Attributes = {}
+    response_id, model = data.get("id"), data.get("model")
+    if isinstance(response_id, str) and response_id:
+        attributes[sc.GEN_AI_RESPONSE_ID] = response_id[:MAX_TEXT]
+    if isinstance(model, str) and model:
+        attributes[sc.GEN_AI_RESPONSE_MODEL] = model[:MAX_TEXT]
+    reasons = []
+    for choice in choices:
+        choice_data = getattr(choice, "__dict__", None)
+        if type(choice_data) is not dict or "finish_reason" not in choice_data:
+            return None
+        reason = choice_data["finish_reason"]
+        if isinstance(reason, str) and reason:
+            reasons.append(reason[:MAX_TEXT])
+    if reasons:
+        attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
+    if usage is not None and not _add_plain_usage(attributes, usage):
+        attributes.update(extract.usage_attributes(usage))
+    return attributes, hidden
 
 
 # LiteLLM's own Responses API ids (1.79 … 1.110.2, `ResponsesAPIRequestUtils`): "resp_" + base64 of
