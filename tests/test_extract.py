@@ -13,6 +13,7 @@ from litellm.types.utils import ModelResponse, Usage
 from litellm_otel import extract
 from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes
+from litellm_otel._litellm.lookups import Lookups
 from litellm_otel.stream_state import StreamState
 
 
@@ -148,6 +149,35 @@ def test_fast_model_response_reader_matches_the_generic_readers(response: ModelR
 
 
 @pytest.mark.parametrize(
+    "counts",
+    [(-1, 2, 1), (True, 2, 3), (2**63, 1, 2**63 + 1), (5.0, 2, 7), (5, None, 5), (0, 0, 0)],
+    ids=["negative", "bool", "beyond-int64", "float", "missing", "zeros"],
+)
+def test_fast_model_response_reader_agrees_on_odd_counts(counts: tuple[Any, Any, Any]) -> None:
+    # The plain-usage shortcut tests the three counts at once; any count it cannot take as is
+    # must send the usage to the generic reader, never past it.
+    response = ModelResponse(
+        id="chatcmpl-4", usage=Usage(prompt_tokens=1, completion_tokens=1, total_tokens=2)
+    )
+    usage = response.__pydantic_extra__["usage"]
+    usage.__dict__.update(zip(("prompt_tokens", "completion_tokens", "total_tokens"), counts, strict=True))
+    read = shapes.model_response_attributes(response)
+    assert read == (extract.response_attributes(sc.OP_CHAT, response), shapes.hidden_params(response))
+
+
+def test_fast_model_response_reader_takes_a_providers_extra_usage_field() -> None:
+    response = ModelResponse(
+        id="chatcmpl-5", usage=Usage(prompt_tokens=8, completion_tokens=2, total_tokens=10)
+    )
+    usage = response.__pydantic_extra__["usage"]
+    usage.__dict__["cache_read_input_tokens"] = 6  # a field of its own, as some releases declare it
+    read = shapes.model_response_attributes(response)
+    assert read is not None
+    assert read[0][sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] == 6
+    assert read == (extract.response_attributes(sc.OP_CHAT, response), shapes.hidden_params(response))
+
+
+@pytest.mark.parametrize(
     "response",
     [{"id": "x", "choices": []}, SimpleNamespace(id="x", choices=[]), None, "text"],
     ids=["dict", "object", "none", "str"],
@@ -201,6 +231,45 @@ def test_request_attributes_read_what_is_present() -> None:
         sc.GEN_AI_OUTPUT_TYPE: "text",
         sc.GEN_AI_REQUEST_STREAM: True,
     }
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"model": "gpt-4o-mini", "messages": []},
+        {"model": "gpt-4o-mini", "stream": True},
+        {"model": "gpt-4o-mini", "stream": "yes"},
+        {"model": "anthropic/claude-3-5-haiku-latest"},
+        {"model": "gpt-4o", "custom_llm_provider": "azure", "api_base": "https://ex.openai.azure.com"},
+        {"model": "gpt-4o", "base_url": "http://127.0.0.1:9/v1?key=secret"},
+        {"model": "gpt-4o", "custom_llm_provider": 3, "api_base": ["x"]},
+        {"model": "gpt-4o", "temperature": 0.2, "max_tokens": 9},
+        {"model": ["not", "a", "string"]},
+        {},
+    ],
+    ids=[
+        "plain",
+        "stream",
+        "stream-not-true",
+        "prefixed",
+        "provider-and-base",
+        "base-url",
+        "odd-route",
+        "optional",
+        "odd-model",
+        "empty",
+    ],
+)
+def test_request_template_gives_what_the_full_build_gives(params: dict[str, Any]) -> None:
+    lookups = Lookups.of(litellm)
+    full = extract.request_attributes(sc.OP_CHAT, params)
+    full.update(lookups.attributes(params))
+    model = full.get(sc.GEN_AI_REQUEST_MODEL)
+    name = f"chat {model}" if model else "chat"
+    first = lookups.request_attributes(sc.OP_CHAT, params)
+    assert first == (full, name)
+    first[0]["mutated"] = True  # each call gets a dict of its own: the template stays as it was
+    assert lookups.request_attributes(sc.OP_CHAT, params) == (full, name)
 
 
 def test_request_attributes_skip_odd_values() -> None:

@@ -87,10 +87,10 @@ _FLOAT_PARAMS: Final = (
 )
 
 
-# Every optional request parameter read below but `stream`, read on its own: most calls pass
+# Every request parameter `request_attributes` reads but `model` and `stream`: most calls pass
 # none of them (model, messages, stream), so one set test over the call's few arguments skips
-# the dozen reads.
-_OPTIONAL_PARAMS: Final = frozenset(
+# the dozen reads (and lets `Lookups.request_attributes` copy a template instead).
+OPTIONAL_PARAMS: Final = frozenset(
     (
         *(key for key, _ in _FLOAT_PARAMS),
         "max_tokens",
@@ -117,7 +117,7 @@ def request_attributes(operation: str, params: Mapping[str, Any]) -> Attributes:
         attributes[sc.GEN_AI_REQUEST_MODEL] = model
     if params.get("stream") is True:
         attributes[sc.GEN_AI_REQUEST_STREAM] = True
-    if not _OPTIONAL_PARAMS.isdisjoint(params):
+    if not OPTIONAL_PARAMS.isdisjoint(params):
         _optional_request_attributes(operation, params, attributes)
     return attributes
 

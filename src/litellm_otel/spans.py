@@ -121,7 +121,17 @@ _SPAN_KEY: Final = _span_key()
 class Traced:
     """A span around one LiteLLM call: started by `start`, ended exactly once by `_close`."""
 
-    __slots__ = ("_context", "_operation", "_params", "_started", "_streaming", "_telemetry", "ended", "span")
+    __slots__ = (
+        "_context",
+        "_operation",
+        "_params",
+        "_recording",
+        "_started",
+        "_streaming",
+        "_telemetry",
+        "ended",
+        "span",
+    )
 
     kind: ClassVar[SpanKind]
     context_key: ClassVar[str]
@@ -131,6 +141,8 @@ class Traced:
         self, span: trace.Span, operation: Operation, params: Params, telemetry: Telemetry, parent: Context
     ) -> None:
         self.span = span
+        # Read once: a span records from its start until its end, which only `_close` calls.
+        self._recording = span.is_recording()
         self._operation = operation
         self._params = params
         self._telemetry = telemetry
@@ -193,7 +205,7 @@ class Traced:
 
     def _collect(self, build: Callable[..., extract.Attributes], *args: Any) -> extract.Attributes | None:
         """The result's attributes, when anything will read them: a recording span or metrics."""
-        if self._telemetry.metrics is None and not self.span.is_recording():
+        if not self._recording and self._telemetry.metrics is None:
             return None
         try:
             return build(*args)
@@ -220,7 +232,7 @@ class Traced:
                 error_type = str(error[sc.ERROR_TYPE])
             if attributes and self._telemetry.latest_semconv:
                 extract.use_latest_names(attributes)
-            if self.span.is_recording():
+            if self._recording:
                 if attributes:
                     self.span.set_attributes(attributes)
                 vocabularies = self._telemetry.vocabularies
@@ -312,7 +324,7 @@ class Call(Traced):
         parent: Context,
         attributes: extract.Attributes,
     ) -> None:
-        super().__init__(span, operation, params, telemetry, parent)
+        Traced.__init__(self, span, operation, params, telemetry, parent)  # no super() object per call
         self._attributes = attributes  # the request attributes, also the metrics' base
         self._has_provider = sc.GEN_AI_PROVIDER_NAME in attributes
         self._has_server = sc.SERVER_ADDRESS in attributes
@@ -331,22 +343,19 @@ class Call(Traced):
         """A CLIENT span for one provider request; `attempt_of` is the Router or SDK-fallbacks
         call it is an attempt of, which numbers it."""
         try:
-            attributes = extract.request_attributes(operation.name, params)
-            attributes.update(telemetry.lookups.attributes(params))
+            attributes, name = telemetry.lookups.request_attributes(operation.name, params)
             if attempt_of is not None:
                 attributes.update(attempt_of.attempt_attributes(params))
             if telemetry.metadata_keys:
                 attributes.update(
                     extract.metadata_attributes(params.get("metadata"), telemetry.metadata_keys)
                 )
-            model = attributes.get(sc.GEN_AI_REQUEST_MODEL)
-            name = f"{operation.name} {model}" if model else operation.name
             span = telemetry.tracer.start_span(name, current, cls.kind, attributes)
             call = cls(span, operation, params, telemetry, current, attributes)
         except Exception:
             _logger.debug("litellm-otel: could not start a span", exc_info=True)
             return None
-        if telemetry.request_hook is not None and span.is_recording():
+        if telemetry.request_hook is not None and call._recording:
             try:
                 telemetry.request_hook(span, params)
             except Exception:
@@ -373,23 +382,24 @@ class Call(Traced):
         if self.span.is_recording():
             self.span.set_attributes(server)
 
-    def _add_common_attributes(self, attributes: extract.Attributes, hidden: Mapping[str, Any]) -> None:
+    def _provider(self, attributes: extract.Attributes) -> object:
+        """The call's `gen_ai.provider.name`: from its start, else as its result reported it."""
+        return self._attributes.get(sc.GEN_AI_PROVIDER_NAME) or attributes.get(sc.GEN_AI_PROVIDER_NAME)
+
+    def _add_reported(
+        self, attributes: extract.Attributes, hidden: Mapping[str, Any], estimated: tuple[str, ...] = ()
+    ) -> None:
+        """What a result or stream adds to the response attributes read from it: the time LiteLLM
+        took before its request, the provider and server it reports where the start knew none,
+        and what it reported settled to the provider's own (`reports.settle`)."""
         if self.handoff_at is not None:
             attributes[sc.LITELLM_PREPROCESSING_DURATION_MS] = (self.handoff_at - self._started) * 1000.0
         if not self._has_provider or not self._has_server:
             attributes.update(
                 self._telemetry.lookups.attributes_from_result(
-                    hidden, provider=not self._has_provider, server=not self._has_server
+                    hidden, not self._has_provider, not self._has_server
                 )
             )
-
-    def _provider(self, attributes: extract.Attributes) -> object:
-        """The call's `gen_ai.provider.name`: from its start, else as its result reported it."""
-        return self._attributes.get(sc.GEN_AI_PROVIDER_NAME, attributes.get(sc.GEN_AI_PROVIDER_NAME))
-
-    def _settle(
-        self, attributes: extract.Attributes, hidden: Mapping[str, Any], estimated: tuple[str, ...] = ()
-    ) -> None:
         litellm_provider = hidden.get("custom_llm_provider")
         if not isinstance(litellm_provider, str):  # 1.79 streams: the request model's route prefix
             model = self._params.get("model")
@@ -404,8 +414,7 @@ class Call(Traced):
         else:
             attributes = extract.response_attributes(operation, result)
             hidden = shapes.hidden_params(result)
-        self._add_common_attributes(attributes, hidden)
-        self._settle(attributes, hidden)
+        self._add_reported(attributes, hidden)
         cost = self._telemetry.lookups.cost(result, hidden)
         if cost is not None:
             attributes[sc.GEN_AI_USAGE_COST] = cost
@@ -493,8 +502,7 @@ class Call(Traced):
         if state.first_chunk_at is not None:
             attributes[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = state.first_chunk_at - self._started
         hidden = shapes.hidden_params(stream)
-        self._add_common_attributes(attributes, hidden)
-        self._settle(attributes, hidden, estimated)
+        self._add_reported(attributes, hidden, estimated)
         if usage is not None:
             cost = None
             if reports.charges_itself(self._provider(attributes)) and not estimated:

@@ -6,7 +6,7 @@ import functools
 import logging
 import math
 from collections.abc import Callable, Mapping
-from types import MappingProxyType, ModuleType
+from types import ModuleType
 from typing import Any, Final
 
 from litellm_otel import extract, readers
@@ -16,7 +16,13 @@ from litellm_otel._litellm.prices import PriceCache, counted_token_counts, plain
 _logger: Final = logging.getLogger(__name__)
 
 _Route = tuple[str | None, str | None]
-_NO_ATTRIBUTES: Final[Mapping[str, extract.AttributeValue]] = MappingProxyType({})
+_NOT_PRICED: Final = object()  # no `response_cost` in a result's `_hidden_params`
+_NO_ATTRIBUTES: Final[Mapping[str, extract.AttributeValue]] = {}
+
+
+def _span_name(operation: str, attributes: Mapping[str, extract.AttributeValue]) -> str:
+    model = attributes.get(sc.GEN_AI_REQUEST_MODEL)
+    return f"{operation} {model}" if model else operation
 
 
 class Lookups:
@@ -46,6 +52,11 @@ class Lookups:
         self._route_attributes: Callable[
             [str, str | None, str | None], Mapping[str, extract.AttributeValue]
         ] = functools.lru_cache(maxsize=1024)(self._attributes_of_route)
+        # A call's whole start attributes, once per operation, model, stream flag and route, for
+        # the calls that set no other request parameter (most calls).
+        self._request_template: Callable[
+            [str, str, bool, str | None, str | None], tuple[Mapping[str, extract.AttributeValue], str]
+        ] = functools.lru_cache(maxsize=1024)(self._request_template_of)
         # And those of what a result reports, once per endpoint and provider: ~1 us of every call's end.
         self._reported_route: Callable[[str | None, str | None], Mapping[str, extract.AttributeValue]] = (
             functools.lru_cache(maxsize=256)(self._attributes_of_report)
@@ -82,9 +93,38 @@ class Lookups:
         provider = provider if isinstance(provider, str) and provider else None
         return provider, resolved_base if isinstance(resolved_base, str) else api_base
 
+    def request_attributes(self, operation: str, params: Mapping[str, Any]) -> tuple[extract.Attributes, str]:
+        """A call's start attributes, `extract.request_attributes` and the route's provider and
+        server (`attributes`), in a dict of its own, with the span's name: copied from a template
+        when the call sets none of `extract.OPTIONAL_PARAMS`, built in full otherwise."""
+        model = params.get("model")
+        if isinstance(model, str) and extract.OPTIONAL_PARAMS.isdisjoint(params):
+            provider = params.get("custom_llm_provider")
+            api_base = params.get("api_base") or params.get("base_url")
+            template, name = self._request_template(
+                operation,
+                model,
+                params.get("stream") is True,
+                provider if isinstance(provider, str) else None,
+                api_base if isinstance(api_base, str) else None,
+            )
+            return dict(template), name
+        attributes = extract.request_attributes(operation, params)
+        attributes.update(self.attributes(params))
+        return attributes, _span_name(operation, attributes)
+
+    def _request_template_of(
+        self, operation: str, model: str, stream: bool, provider: str | None, api_base: str | None
+    ) -> tuple[Mapping[str, extract.AttributeValue], str]:
+        attributes = extract.request_attributes(operation, {"model": model, "stream": stream})
+        attributes.update(self._route_attributes(model, provider, api_base))
+        return attributes, _span_name(operation, attributes)
+
     def attributes(self, params: Mapping[str, Any]) -> Mapping[str, extract.AttributeValue]:
-        """`gen_ai.provider.name` and `server.*` for a call, before it is made (read-only: the
-        same mapping serves every call with the same model, provider and `api_base`)."""
+        """`gen_ai.provider.name` and `server.*` for a call, before it is made. The same dict
+        serves every call with the same model, provider and `api_base`: a `Mapping` to its
+        readers, who copy from it (a plain dict, as `dict.update` merges one without a call per
+        key, unlike a mappingproxy)."""
         model = params.get("model")
         provider = params.get("custom_llm_provider")
         api_base = params.get("api_base") or params.get("base_url")
@@ -101,13 +141,13 @@ class Lookups:
         attributes = extract.server_attributes(resolved_base)
         if resolved_provider is not None:
             attributes[sc.GEN_AI_PROVIDER_NAME] = extract.provider_name(resolved_provider)
-        return MappingProxyType(attributes)
+        return attributes
 
     def attributes_from_result(
-        self, hidden: Mapping[str, Any], *, provider: bool, server: bool
+        self, hidden: Mapping[str, Any], provider: bool, server: bool
     ) -> Mapping[str, extract.AttributeValue]:
         """Provider and server as LiteLLM reports them after the call, for what was unknown before
-        (read-only: the same mapping serves every result LiteLLM reports alike)."""
+        (shared, as `attributes`' are: the same dict serves every result LiteLLM reports alike)."""
         api_base = hidden.get("api_base") if server else None
         name = hidden.get("custom_llm_provider") if provider else None
         # Anything but a string names neither: left out, as None is.
@@ -121,7 +161,7 @@ class Lookups:
         attributes = extract.server_attributes(api_base)
         if name:
             attributes[sc.GEN_AI_PROVIDER_NAME] = extract.provider_name(name)
-        return MappingProxyType(attributes)
+        return attributes
 
     def cost(self, result: object, hidden: Mapping[str, Any]) -> float | None:
         """USD cost: LiteLLM's own figure from `_hidden_params`, else `completion_cost`.
@@ -129,8 +169,8 @@ class Lookups:
         When LiteLLM put `response_cost: None` there it already tried and could not price the
         model; asking again would cost time and give the same answer, so the cost stays absent.
         """
-        if "response_cost" in hidden:
-            cost = hidden["response_cost"]
+        cost = hidden.get("response_cost", _NOT_PRICED)
+        if cost is not _NOT_PRICED:
             # A finite float, LiteLLM's own figure on every priced call, is taken without a call.
             return cost if type(cost) is float and math.isfinite(cost) else readers.number(cost)
         if not hidden:

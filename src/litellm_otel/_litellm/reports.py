@@ -59,20 +59,27 @@ def settle(
       (Responses API ids, 1.79 … 1.110: `resp_` + base64 of its routing data and the id).
     - `estimated`: the usage attributes the caller knows to be counted by LiteLLM, not reported.
     """
-    marked = list(filter(attributes.__contains__, estimated)) if estimated else []
+    if estimated or provider in NO_REASONING_COUNT:
+        _mark_estimates(attributes, provider, estimated)
+    response_id = attributes.get(sc.GEN_AI_RESPONSE_ID)
+    if response_id is not None:
+        provider_id = shapes.provider_response_id(response_id)
+        if provider_id is not None:
+            attributes[sc.GEN_AI_RESPONSE_ID] = provider_id
+    model = attributes.get(sc.GEN_AI_RESPONSE_MODEL)
+    if isinstance(model, str) and isinstance(litellm_provider, str) and litellm_provider:
+        prefix = litellm_provider + "/"
+        if model.startswith(prefix) and len(model) > len(prefix):
+            attributes[sc.GEN_AI_RESPONSE_MODEL] = model[len(prefix) :]
+
+
+def _mark_estimates(attributes: extract.Attributes, provider: object, estimated: tuple[str, ...]) -> None:
+    marked = list(filter(attributes.__contains__, estimated))
     if (marked and sc.GEN_AI_USAGE_INPUT_TOKENS in marked) or provider in NO_REASONING_COUNT:
         reasoning = attributes.get(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
         if reasoning == 0:
             del attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]
         elif reasoning is not None and sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS not in marked:
             marked.append(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)
-    provider_id = shapes.provider_response_id(attributes.get(sc.GEN_AI_RESPONSE_ID))
-    if provider_id is not None:
-        attributes[sc.GEN_AI_RESPONSE_ID] = provider_id
-    model = attributes.get(sc.GEN_AI_RESPONSE_MODEL)
-    if isinstance(model, str) and isinstance(litellm_provider, str) and litellm_provider:
-        prefix = litellm_provider + "/"
-        if model.startswith(prefix) and len(model) > len(prefix):
-            attributes[sc.GEN_AI_RESPONSE_MODEL] = model[len(prefix) :]
     if marked:
         attributes[sc.LITELLM_USAGE_ESTIMATED] = marked

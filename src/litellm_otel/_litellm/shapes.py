@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -39,30 +40,38 @@ def hidden_params(response: object) -> Mapping[str, Any]:
     return hidden if isinstance(hidden, Mapping) else {}
 
 
+# A LiteLLM `Usage` (1.79.0 … 1.110.2) holds exactly these fields when it has only the three plain
+# counts, its details None; read in one call.
+_PLAIN_USAGE_FIELDS: Final = operator.itemgetter(
+    "prompt_tokens", "completion_tokens", "total_tokens", "prompt_tokens_details", "completion_tokens_details"
+)
+# The fields of a `ModelResponse` that are read, in one call; and those that, among its extra
+# fields, would hide the declared ones from the generic readers.
+_RESPONSE_FIELDS: Final = operator.itemgetter("id", "model", "choices")
+_DECLARED_RESPONSE_FIELDS: Final = frozenset(("id", "model", "choices"))
+
+
 def _add_plain_usage(attributes: extract.Attributes, usage: object) -> bool:
     """Adds the counts of a `Usage` holding three plain int counts and nothing else that
-    `extract.usage_attributes` reads; False, adding nothing, for any other usage."""
+    `extract.usage_attributes` reads; False, adding nothing, for any other usage (which that
+    reader then takes: each test here may be stricter than it, never looser)."""
     data = getattr(usage, "__dict__", None)
-    extra = getattr(usage, "__pydantic_extra__", _MISSING)
-    if type(data) is not dict or extra is _MISSING or extra:
+    # No extra fields (a provider's cache or reasoning spelling) and no other declared ones.
+    if type(data) is not dict or len(data) != 5 or getattr(usage, "__pydantic_extra__", None) != {}:
         return False
-    read = data.get
-    input_tokens, output_tokens = read("prompt_tokens"), read("completion_tokens")
-    total = read("total_tokens")
-    if not (
-        type(input_tokens) is int
-        and type(output_tokens) is int
-        and type(total) is int
-        and 0 <= input_tokens <= MAX_INT
-        and 0 <= output_tokens <= MAX_INT
-        and 0 <= total <= MAX_INT
-        # no cache or reasoning breakdown, in any provider's spelling
-        and read("prompt_tokens_details") is None
-        and read("completion_tokens_details") is None
-        and read("input_tokens_details") is None
-        and read("output_tokens_details") is None
-        and read("cache_read_input_tokens") is None
-        and read("cache_creation_input_tokens") is None
+    try:
+        input_tokens, output_tokens, total, input_details, output_details = _PLAIN_USAGE_FIELDS(data)
+    except KeyError:
+        return False
+    if (
+        input_details is not None
+        or output_details is not None
+        or type(input_tokens) is not int
+        or type(output_tokens) is not int
+        or type(total) is not int
+        # one range test for the three: the bitwise or of ints is negative if any of them is,
+        # and at most MAX_INT only if all of them are
+        or not 0 <= (input_tokens | output_tokens | total) <= MAX_INT
     ):
         return False
     attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
@@ -86,32 +95,28 @@ def model_response_attributes(result: object) -> tuple[extract.Attributes, Mappi
     try:
         data = result.__dict__
         extra = result.__pydantic_extra__  # type: ignore[attr-defined]
-        private = result.__pydantic_private__  # type: ignore[attr-defined]
-    except Exception:  # not a pydantic model, or one that raises
+        hidden = result.__pydantic_private__["_hidden_params"]  # type: ignore[attr-defined]
+        response_id, model, choices = _RESPONSE_FIELDS(data)
+    except Exception:  # not a pydantic model, or not a ModelResponse
         return None
-    if type(data) is not dict or type(private) is not dict:
+    if type(data) is not dict or type(hidden) is not dict or type(choices) is not list:
         return None
     usage = data.get("usage")
     if extra:  # the generic readers let extra fields win over the declared ones
-        if type(extra) is not dict or "id" in extra or "model" in extra or "choices" in extra:
+        if type(extra) is not dict or not _DECLARED_RESPONSE_FIELDS.isdisjoint(extra):
             return None
         usage = extra.get("usage", usage)
-    hidden = private.get("_hidden_params")
-    choices = data.get("choices")
-    if type(hidden) is not dict or type(choices) is not list:
-        return None
     attributes: extract.Attributes = {}
-    response_id, model = data.get("id"), data.get("model")
     if isinstance(response_id, str) and response_id:
         attributes[sc.GEN_AI_RESPONSE_ID] = response_id[:MAX_TEXT]
     if isinstance(model, str) and model:
         attributes[sc.GEN_AI_RESPONSE_MODEL] = model[:MAX_TEXT]
     reasons = []
     for choice in choices:
-        choice_data = getattr(choice, "__dict__", None)
-        if type(choice_data) is not dict or "finish_reason" not in choice_data:
+        try:
+            reason = choice.__dict__["finish_reason"]
+        except Exception:  # a choice of another shape (a dict, no such field): the generic readers'
             return None
-        reason = choice_data["finish_reason"]
         if isinstance(reason, str) and reason:
             reasons.append(reason[:MAX_TEXT])
     if reasons:
