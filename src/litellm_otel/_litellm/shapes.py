@@ -56,8 +56,9 @@ def _add_plain_usage(attributes: extract.Attributes, usage: object) -> bool:
     `extract.usage_attributes` reads; False, adding nothing, for any other usage (which that
     reader then takes: each test here may be stricter than it, never looser)."""
     data = getattr(usage, "__dict__", None)
+    extra = getattr(usage, "__pydantic_extra__", None)
     # No extra fields (a provider's cache or reasoning spelling) and no other declared ones.
-    if type(data) is not dict or len(data) != 5 or getattr(usage, "__pydantic_extra__", None) != {}:
+    if type(data) is not dict or len(data) != 5 or type(extra) is not dict or extra:
         return False
     try:
         input_tokens, output_tokens, total, input_details, output_details = _PLAIN_USAGE_FIELDS(data)
