@@ -49,14 +49,11 @@ def start_provider_call(
     """The span of an entry point call: an attempt of the current Router call, an INTERNAL span
     over SDK-level fallbacks (LiteLLM calls its public functions again per model, so that call
     only orchestrates), or a CLIENT span of its own."""
-    router = active(CURRENT_ROUTER, current) if CURRENT_ROUTER in current else None
-    if router is not None:
-        return Call.start(
-            telemetry, operation, params, current, router if isinstance(router, RouterCall) else None
-        )
-    if params.get("fallbacks"):
+    router = active(CURRENT_ROUTER, current)
+    if router is None and params.get("fallbacks"):
         return FallbacksCall.start(telemetry, operation, params, current)
-    return Call.start(telemetry, operation, params, current)
+    attempt_of = router if isinstance(router, RouterCall) else None
+    return Call.start(telemetry, operation, params, current, attempt_of)
 
 
 def _suppression_keys() -> tuple[str, ...]:
@@ -69,9 +66,8 @@ def _suppression_keys() -> tuple[str, ...]:
 
 
 _SUPPRESSION_KEYS = _suppression_keys()
-# Every context key that can make an entry point call untraced or an attempt: in a context with
-# none of them (most calls), one set operation answers what `_not_traced` and the Router lookup
-# of `start_provider_call` would each ask the context.
+# Every context key that can make an entry point call untraced: in a context with none of them
+# (most calls), one set operation answers what `_not_traced` would ask the context key by key.
 _WATCHED: frozenset[str] = frozenset((CURRENT_CALL, CURRENT_ROUTER, *_SUPPRESSION_KEYS))
 
 
@@ -135,8 +131,7 @@ def _wrapper(
             current = context.get_current()
             call = None
             if not untraced(current):
-                params = bind_params(operation.positional, args, kwargs) if args else kwargs
-                call = start(telemetry, operation, params, current)
+                call = start(telemetry, operation, bind_params(operation.positional, args, kwargs), current)
             if call is None:
                 return await wrapped(*args, **kwargs)
             return await call.finish_awaited(wrapped(*args, **kwargs))
@@ -149,8 +144,7 @@ def _wrapper(
         current = context.get_current()
         call = None
         if not untraced(current):
-            params = bind_params(operation.positional, args, kwargs) if args else kwargs
-            call = start(telemetry, operation, params, current)
+            call = start(telemetry, operation, bind_params(operation.positional, args, kwargs), current)
         if call is None:
             return wrapped(*args, **kwargs)
         token = call.attach()

@@ -61,11 +61,9 @@ def settle(
     """
     if estimated or provider in NO_REASONING_COUNT:
         _mark_estimates(attributes, provider, estimated)
-    response_id = attributes.get(sc.GEN_AI_RESPONSE_ID)
-    if response_id is not None:
-        provider_id = shapes.provider_response_id(response_id)
-        if provider_id is not None:
-            attributes[sc.GEN_AI_RESPONSE_ID] = provider_id
+    provider_id = shapes.provider_response_id(attributes.get(sc.GEN_AI_RESPONSE_ID))
+    if provider_id is not None:
+        attributes[sc.GEN_AI_RESPONSE_ID] = provider_id
     model = attributes.get(sc.GEN_AI_RESPONSE_MODEL)
     if isinstance(model, str) and isinstance(litellm_provider, str) and litellm_provider:
         prefix = litellm_provider + "/"

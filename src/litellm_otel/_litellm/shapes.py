@@ -45,10 +45,11 @@ def hidden_params(response: object) -> Mapping[str, Any]:
 _PLAIN_USAGE_FIELDS: Final = operator.itemgetter(
     "prompt_tokens", "completion_tokens", "total_tokens", "prompt_tokens_details", "completion_tokens_details"
 )
-# The fields of a `ModelResponse` that are read, in one call; and those that, among its extra
-# fields, would hide the declared ones from the generic readers.
-_RESPONSE_FIELDS: Final = operator.itemgetter("id", "model", "choices")
-_DECLARED_RESPONSE_FIELDS: Final = frozenset(("id", "model", "choices"))
+# The fields of a `ModelResponse` that are read, in one call; among its extra fields, any of
+# them would hide the declared one from the generic readers.
+_RESPONSE_FIELD_NAMES: Final = ("id", "model", "choices")
+_RESPONSE_FIELDS: Final = operator.itemgetter(*_RESPONSE_FIELD_NAMES)
+_DECLARED_RESPONSE_FIELDS: Final = frozenset(_RESPONSE_FIELD_NAMES)
 
 
 def _add_plain_usage(attributes: extract.Attributes, usage: object) -> bool:
