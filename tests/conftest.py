@@ -3,12 +3,13 @@ in-memory OpenTelemetry exporters."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 # LiteLLM fetches its model price map from the network at import unless told not to.
@@ -71,6 +72,41 @@ def abandoned_streams_freed_between_tests() -> Iterator[None]:
 def pytest_collection_finish(session: pytest.Session) -> None:
     gc.collect()
     gc.freeze()
+
+
+@pytest.fixture(autouse=True)
+def async_test_cleanup(request: pytest.FixtureRequest) -> None:
+    # An async fixture made autouse would give every sync test an event loop too.
+    if request.node.get_closest_marker("asyncio") is not None:  # pytest-asyncio marks async tests
+        request.getfixturevalue("litellm_logging_worker_stopped")
+
+
+@pytest.fixture
+async def litellm_logging_worker_stopped() -> AsyncIterator[None]:
+    """Each async test runs in an event loop of its own. LiteLLM 1.79's logging worker (one per
+    process) keeps its queue and worker task in the loop that started it and handles no change
+    of loop (the pinned 1.90.7 and later rebind to a new loop themselves). When a test's loop
+    closed, cancelling the worker could hang the run: on CPython 3.11, `asyncio.wait_for`
+    swallows a cancellation that arrives as the coroutine it waits for completes, and the worker
+    was seen "cancelling" yet waiting on its queue again, with the loop's teardown waiting on it
+    (any run of tests/test_instrumentor.py alone hung after
+    test_concurrent_async_calls_keep_their_own_spans). So such a worker is drained and stopped
+    while the test's loop still runs, and its queue dropped, as newer LiteLLM does on a change of
+    loop: the next loop starts its own."""
+    yield
+    try:
+        from litellm.litellm_core_utils.logging_worker import GLOBAL_LOGGING_WORKER as worker
+    except ImportError:
+        return
+    task = getattr(worker, "_worker_task", None)
+    if hasattr(worker, "_bound_loop") or not isinstance(task, asyncio.Task) or task.done():
+        return
+    if task.get_loop() is not asyncio.get_running_loop():
+        return
+    with contextlib.suppress(asyncio.TimeoutError, RuntimeError):  # RuntimeError: another loop's queue
+        await asyncio.wait_for(worker.flush(), timeout=10)
+    await worker.stop()
+    worker._queue = None
 
 
 @pytest.fixture(autouse=True)
