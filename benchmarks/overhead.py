@@ -902,9 +902,9 @@ class Callgrind:
         self._out = out
         self._dumps = 0
 
-    def count(self, label: str, function: Callable[[], Any], n: int) -> float:
-        """Instructions per call of `function`, over n calls after 20 uncounted ones."""
-        for _ in range(20):
+    def count(self, label: str, function: Callable[[], Any], n: int, *, warm_up: int = 20) -> float:
+        """Instructions per call of `function`, over n calls after `warm_up` uncounted ones."""
+        for _ in range(warm_up):
             function()
         for _ in range(3):
             total = self._counted(label, function, n)
@@ -1004,7 +1004,35 @@ def run_instructions(harness: Harness, args: argparse.Namespace) -> dict[str, An
     )
     counts["per_chunk"] = per_chunk
     counts["per_stream"] = (short["inst"] - short["bare"]) - SHORT_STREAM * per_chunk
+    counts["mock"] = mock_completion_counts(harness, counter)
     return {"instructions": counts}
+
+
+# A batch of LiteLLM mock completions under callgrind, and how long it waits at its end for the
+# success logging LiteLLM hands to its worker threads (which callgrind slows ~50x, as the rest).
+MOCK_INSTRUCTION_CALLS = 20
+MOCK_SETTLE_SECONDS = 3.0
+
+
+def mock_completion_counts(harness: Harness, counter: Callgrind) -> dict[str, Any]:
+    """Instructions per `litellm.completion(mock_response=...)`, LiteLLM's own code path without
+    HTTP, bare and traced (traces only), every thread counted, its logging threads' work
+    included: set against the isolated call's count, what tracing makes LiteLLM itself do.
+    Counted last: the logging threads outlive the calls, and would run into a later count."""
+
+    def batch() -> None:
+        for _ in range(MOCK_INSTRUCTION_CALLS):
+            litellm.completion(model=MODEL, messages=MESSAGES, mock_response="hi")
+        time.sleep(MOCK_SETTLE_SECONDS)
+
+    row: dict[str, Any] = {"calls": MOCK_INSTRUCTION_CALLS}
+    for key, on in (("bare", False), ("inst", True)):
+        harness.set_instrumented(on, metrics=False)
+        harness.spans()
+        row[key] = counter.count(f"{key} mock completion", batch, 1, warm_up=1) / MOCK_INSTRUCTION_CALLS
+        row[f"{key}_spans"] = harness.spans() / (2 * MOCK_INSTRUCTION_CALLS)
+    log(f"  instructions mock completion: bare {row['bare']:.0f}, traced {row['inst']:.0f}")
+    return row
 
 
 def main(argv: list[str] | None = None) -> int:

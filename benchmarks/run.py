@@ -954,6 +954,34 @@ def instructions_table(counted: dict[str, dict[str, Any]], order: list[str]) -> 
             f"{call['bare']:>9.0f} {traced:>9.0f} {traced / c['floor']:>5.2f}x "
             f"{metered:>9.0f} {metered / c['floor_metrics']:>5.2f}x"
         )
+    lines.extend(mock_instructions_lines(counted, order))
+    return lines
+
+
+def mock_instructions_lines(counted: dict[str, dict[str, Any]], order: list[str]) -> list[str]:
+    """A real LiteLLM call (mock_response=) bare and traced, every thread counted: what tracing
+    adds there beyond what the isolated call showed is work it makes LiteLLM do (or hooks of its
+    own inside LiteLLM's call)."""
+    rows = [
+        (subject, c["mock"], c["completion"])
+        for subject in order
+        if "mock" in (c := counted.get(subject, {}).get("instructions", {})) and "completion" in c
+    ]
+    if not rows:
+        return []
+    calls = rows[0][1]["calls"]
+    lines = [
+        f"one mock completion (LiteLLM's own path, {calls} calls a batch, every thread, its logging "
+        "threads included): bare, traced (traces only, added), the isolated call's added, and the "
+        "difference",
+        f"{'subject':<30} {'bare':>10} {'traced':>10} {'isolated':>10} {'beyond it':>10} {'spans':>6}",
+    ]
+    for subject, mock, isolated in rows:
+        added, alone = mock["inst"] - mock["bare"], isolated["inst"] - isolated["bare"]
+        lines.append(
+            f"{SHORT_LABELS[subject]:<30} {mock['bare']:>10.0f} {added:>10.0f} {alone:>10.0f} "
+            f"{added - alone:>10.0f} {mock['inst_spans']:>6g}"
+        )
     return lines
 
 
