@@ -275,6 +275,7 @@ class Row:
     added_wall: Stats
     added_cpu: Stats
     note: str = ""
+    cpu_rounds: tuple[float, ...] = ()  # the added CPU of each round, in the order of the floor's
 
 
 # callgrind's client requests, for overhead.py's instructions mode: count only between the two.
@@ -418,6 +419,7 @@ def scenario_rows(result: dict[str, Any]) -> tuple[list[Row], dict[str, str]]:
                 quartiles(wall),
                 quartiles(cpu),
                 note,
+                tuple(cpu),
             )
         )
         if scenario["group"] == "mock" and scenario["chunks"]:
@@ -465,6 +467,7 @@ def chunk_rows(by_name: dict[str, dict[str, Any]], group: str, lengths: list[int
             None,
             quartiles(slopes["wall"]),
             quartiles(slopes["cpu"]),
+            cpu_rounds=tuple(slopes["cpu"]),
         ),
         Row(
             f"{group} per stream w/o chunks",
@@ -475,6 +478,7 @@ def chunk_rows(by_name: dict[str, dict[str, Any]], group: str, lengths: list[int
             None,
             quartiles(fixed["wall"]),
             quartiles(fixed["cpu"]),
+            cpu_rounds=tuple(fixed["cpu"]),
         ),
     ]
 
@@ -508,6 +512,23 @@ def floor_stats(result: dict[str, Any], prefix: str = "") -> tuple[Stats, Stats]
     )
 
 
+def in_floors(row: Row, result: dict[str, Any], prefix: str = "") -> Stats:
+    """The row's added CPU in floors, round by round: each round's figure divided by the floor
+    timed in that round (same process, seconds before), quartiles over the rounds. A shared host
+    that slows down for a while slows both alike; the ratio of the two medians took them from
+    different rounds, and on a host that ran slow in bursts it read 0.91x for the traces-only call
+    that callgrind counted at 1.23x (2026-12-07: floor rounds of 24 and of 37-50 us in one run).
+    A row whose rounds do not line up with the floor's (the HTTP ones, timed every few rounds) is
+    divided by the floor's median."""
+    floors = [r[prefix + "cpu"] / 1000 for r in result["floor"]["rounds"]]
+    if not row.cpu_rounds or not floors:
+        return (float("nan"),) * 3
+    if len(row.cpu_rounds) != len(floors):
+        floor = statistics.median(floors)
+        return quartiles([value / floor for value in row.cpu_rounds])
+    return quartiles([value / floor for value, floor in zip(row.cpu_rounds, floors, strict=True)])
+
+
 HEADER = (
     f"{'scenario':<46} {'batch':>7} {'spans':>5} {'bare wall':>9} {'bare CPU':>9}  "
     f"{'added wall [IQR]':<26} {'added CPU [IQR]':<26} {'+wall':>7} {'+CPU':>7} {'CPU/floor':>9}"
@@ -532,7 +553,7 @@ def subject_table(result: dict[str, Any]) -> list[str]:
             f"{row.label:<46} {row.batch:>7} {spans} {fmt(row.bare_wall, 9)} {fmt(row.bare_cpu, 9)}  "
             f"{fmt_stats(row.added_wall):<26} {fmt_stats(row.added_cpu):<26} "
             f"{percent(row.added_wall[1], row.bare_wall)} {percent(row.added_cpu[1], row.bare_cpu)} "
-            f"{row.added_cpu[1] / floor_cpu[1]:>8.2f}x" + (f"  !! {row.note}" if row.note else "")
+            f"{in_floors(row, result)[1]:>8.2f}x" + (f"  !! {row.note}" if row.note else "")
         )
     lines.extend(f"{key:<46} not measurable: {reason}" for key, reason in failed.items())
     return lines
@@ -625,25 +646,27 @@ def targets(results: dict[str, dict[str, Any]]) -> list[Verdict]:
     ours = results[OURS]
     rows, _ = scenario_rows(ours)
     by_key = {row.key: row for row in rows}
-    _, floor_cpu = floor_stats(ours)
     _, metrics_floor_cpu = floor_stats(ours, "metrics_")
     verdicts: list[Verdict] = []
     # One call, our code alone (LiteLLM stubbed out): traces only against the span floor, with
-    # metrics against the span plus the same four points (duration, input, output, cost).
-    for key, floor, what in (
-        ("isolated traces-only completion", floor_cpu[1], "floor"),
-        ("isolated completion", metrics_floor_cpu[1], "floor with metrics (4 points)"),
+    # metrics against the span plus the same four points (duration, input, output, cost); each
+    # round against the floor timed in that round (see in_floors).
+    for key, prefix, what in (
+        ("isolated traces-only completion", "", "floor"),
+        ("isolated completion", "metrics_", "floor with metrics (4 points)"),
     ):
         row = by_key.get(key)
         if row is None:
             verdicts.append((MISSED, f"{key}: not measured"))
             continue
         points = _carries(ours, key).get("points")
+        times = in_floors(row, ours, prefix)
         verdicts.append(
             (
-                _gate(row.added_cpu[1] <= FLOOR_FACTOR * floor),
-                f"{key}: added CPU {row.added_cpu[1]:.1f} us = {ratio(row.added_cpu[1], floor)} {what} "
-                f"{floor:.1f} us (target <= {FLOOR_FACTOR:g}x)"
+                _gate(times[1] <= FLOOR_FACTOR),
+                f"{key}: added CPU {row.added_cpu[1]:.1f} us = {times[1]:.2f}x [{times[0]:.2f}, "
+                f"{times[2]:.2f}] the {what} of the same round (median of rounds; the {what} "
+                f"{floor_stats(ours, prefix)[1][1]:.1f} us; target <= {FLOOR_FACTOR:g}x)"
                 + (f"; litellm-otel recorded {points:g} points per call" if points is not None else ""),
             )
         )
@@ -683,8 +706,8 @@ def stream_targets(results: dict[str, dict[str, Any]], by_key: dict[str, Row]) -
     Compared with each peer at the same number of metric points (see _stream_pair), so that a
     peer recording one point does not look cheaper for recording less; with metrics against
     peers that record fewer points, the figures are reported. Subjects run one after the other,
-    each in its own process: the comparison is in units of each one's own floor (timed in the
-    same rounds), so a change of machine load between their runs cancels out."""
+    each in its own process: the comparison is in units of each one's own floor, round by round
+    (`in_floors`), so a change of machine load between their runs cancels out."""
     ours = results[OURS]
     carries = _carries(ours, "isolated stream 10")
     verdicts: list[Verdict] = [
@@ -705,7 +728,7 @@ def stream_targets(results: dict[str, dict[str, Any]], by_key: dict[str, Row]) -
         my_key, their_key = pair
         mine, theirs = by_key[my_key], peer[their_key]
         their_floor = floor_stats(result)[1][1]
-        mine_f, theirs_f = mine.added_cpu[1] / my_floor, theirs.added_cpu[1] / their_floor
+        mine_f, theirs_f = in_floors(mine, ours)[1], in_floors(theirs, result)[1]
         relative = mine_f / theirs_f if theirs_f > 0 else float("inf")
         recorded = _carries(
             result,
@@ -735,8 +758,8 @@ def stream_targets(results: dict[str, dict[str, Any]], by_key: dict[str, Row]) -
                 (
                     INFO,
                     f"fixed cost per stream with metrics vs {LABELS[subject]}: "
-                    f"{mine_m.added_cpu[1] / my_floor:.2f} vs "
-                    f"{theirs_m.added_cpu[1] / their_floor:.2f} floors "
+                    f"{in_floors(mine_m, ours)[1]:.2f} vs "
+                    f"{in_floors(theirs_m, result)[1]:.2f} floors "
                     f"(added CPU {mine_m.added_cpu[1]:.0f} vs {theirs_m.added_cpu[1]:.0f} us; metric points "
                     f"per stream {carries.get('points', 0):g} vs "
                     f"{_carries(result, 'isolated stream 10').get('points', 0):g})",
@@ -991,7 +1014,7 @@ def section(title: str) -> str:
 
 def print_report(measured: Measured, order: list[str]) -> None:
     results, skipped, memory, profile = measured.results, measured.skipped, measured.memory, measured.profile
-    out: list[str] = ["litellm-otel overhead benchmark", *machine_lines()]
+    out: list[str] = ["litellm-otel overhead benchmark", *(measured.machine or machine_lines())]
     for subject in order:
         source = (
             results.get(subject)
@@ -1068,6 +1091,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--skip-instructions", action="store_true", help="no callgrind counts (they take a few minutes)"
     )
     parser.add_argument("--json", type=Path, help="also write every raw result to this file")
+    parser.add_argument(
+        "--from-json", type=Path, help="measure nothing: report the raw results a --json run wrote"
+    )
     parser.add_argument("overhead_args", nargs="*", help="passed to overhead.py (after --), e.g. --rounds 40")
     return parser.parse_args(argv)
 
@@ -1081,11 +1107,12 @@ class Measured:
     vocabularies: str | None = None  # vocabularies.py's report
     instructions: dict[str, dict[str, Any]] | None = None  # subject -> instructions result
     not_counted: dict[str, str] | None = None  # subject -> why it has no instruction counts
+    machine: list[str] | None = None  # date, git state, machine and Python, as the run began
 
 
 def measure(args: argparse.Namespace) -> Measured:
     extra = [*(["--quick"] if args.quick else []), *args.overhead_args]
-    measured = Measured({}, {})
+    measured = Measured({}, {}, machine=machine_lines())
 
     passes = 1 if args.quick else args.passes
     timed: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
@@ -1150,7 +1177,11 @@ def report_targets(measured: Measured) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    measured = measure(args)
+    if args.from_json is not None:
+        print(f"(reported from {args.from_json}, the raw results of an earlier run)")
+        measured = Measured(**json.loads(args.from_json.read_text()))
+    else:
+        measured = measure(args)
     if args.json is not None:
         args.json.write_text(json.dumps(measured.__dict__, indent=1))
     print_report(measured, [OURS, *PEERS])
