@@ -434,6 +434,7 @@ def scenario_rows(result: dict[str, Any]) -> tuple[list[Row], dict[str, str]]:
                     bare_cpu / n,
                     quartiles([v / n for v in wall]),
                     quartiles([v / n for v in cpu]),
+                    cpu_rounds=tuple(v / n for v in cpu),
                 )
             )
     for group in ("isolated", "isolated traces-only"):
