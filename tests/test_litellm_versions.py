@@ -36,6 +36,14 @@ DISPATCH_IMPLEMENTATIONS = [
     )
     for name in names
 ]
+# The Anthropic Messages API: its two functions (dispatch functions over `_PYTHON_AMESSAGES` and
+# `_PYTHON_MESSAGES` from 1.106), and the Anthropic-SDK-shaped create/acreate, on every release.
+MESSAGES_ENTRY_POINTS = (("anthropic_messages", "AMESSAGES"), ("anthropic_messages_handler", "MESSAGES"))
+MESSAGES_INTERFACES = [
+    f"litellm.anthropic_interface{package}.{name}"
+    for package in (".messages", "")
+    for name in ("create", "acreate")
+]
 # Every entry point but these is a Router endpoint of every generation (1.110 adds aresponses).
 ROUTER_ENDPOINTS = [name for name in ENTRY_POINTS if name not in ("responses", "aresponses", "rerank")]
 FALLBACKS_BRIDGE = "litellm.litellm_core_utils.fallback_utils.run_async_function"
@@ -52,15 +60,24 @@ def expected_targets(release: Version) -> list[str]:
             expected += [
                 d for d in DISPATCH_IMPLEMENTATIONS if d.rsplit("_PYTHON_", 1)[1] == entry_point[8:].upper()
             ]
+    for name, implementation in MESSAGES_ENTRY_POINTS:
+        expected.append(f"litellm.{name}")
+        if release >= Version("1.106"):
+            expected.append(f"litellm.messages.dispatch._PYTHON_{implementation}")
+    expected += MESSAGES_INTERFACES
+    # Up to 1.109 the Routers build aanthropic_messages per instance: its router span comes from
+    # the class method those endpoints call.
+    generic = "_ageneric_api_call_with_fallbacks"
     if release >= Version("1.110"):  # the Rust-backed core; sync calls need no event-loop bridge
         core = "litellm.router_rust.core.RustCore"
-        expected += [f"{core}.{name}" for name in [*ROUTER_ENDPOINTS, "aresponses"]]
+        endpoints = [*ROUTER_ENDPOINTS, "aresponses", "aanthropic_messages", "anthropic_messages"]
+        expected += [f"{core}.{name}" for name in endpoints]
     elif release >= Version("1.109"):  # the Router facade over the Python core
         core = "litellm.router_python_core.PythonCore"
-        expected += [f"{core}.{name}" for name in ROUTER_ENDPOINTS]
+        expected += [f"{core}.{name}" for name in [*ROUTER_ENDPOINTS, generic]]
         expected.append("litellm.router_python_core.run_async_function")
     else:
-        expected += [f"litellm.router.Router.{name}" for name in ROUTER_ENDPOINTS]
+        expected += [f"litellm.router.Router.{name}" for name in [*ROUTER_ENDPOINTS, generic]]
         expected.append("litellm.router.run_async_function")
     expected.append(FALLBACKS_BRIDGE)
     if release < Version("1.90"):  # where a stream keeps its own token count nowhere

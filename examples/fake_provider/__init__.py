@@ -42,6 +42,8 @@ Scenarios, selected by a (case-sensitive) substring of the request body's ``mode
   recorded request, and no back-off sleeps.
 * ``midstream-error`` (streaming only): two content deltas are sent, then the connection
   is closed without terminating the chunked body, so the client raises mid-stream.
+* ``error-event`` (streaming ``/v1/messages`` only): after two text deltas an Anthropic
+  ``event: error`` (``overloaded_error``), then the body ends normally.
 * ``slow``: sleep ``SLOW_SECONDS`` (0.2 s) before answering.
 * ``no-usage``: chat/completions omits ``usage`` (non-streaming) and never sends the
   usage chunk (streaming).

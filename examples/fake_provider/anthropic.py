@@ -97,6 +97,11 @@ class AnthropicRoutes(Endpoint):
                 for k, piece in enumerate(_split(RESPONSE_TEXT, STREAM_TEXT_PIECES)):
                     if sc.midstream_error and k == 2:
                         yield None
+                    if sc.error_event and k == 2:
+                        # Anthropic's own mid-stream failure: an `error` event, then the end of
+                        # a well-formed body (the HTTP status was 200 long before).
+                        yield event("error", error={"type": "overloaded_error", "message": "Overloaded"})
+                        return
                     yield event("content_block_delta", index=1, delta={"type": "text_delta", "text": piece})
             yield event("content_block_stop", index=1)
             yield event(

@@ -31,6 +31,7 @@ class _Scenario:
     include_usage: bool
     error_status: int | None
     midstream_error: bool
+    error_event: bool
     slow: bool
     no_usage: bool
     zero_cache: bool
@@ -67,6 +68,7 @@ def _scenario(body: JSONObject, headers: dict[str, str]) -> _Scenario:
         include_usage=_get_dict(body, "stream_options").get("include_usage") is True,
         error_status=error_status,
         midstream_error="midstream-error" in model,
+        error_event="error-event" in model,
         slow="slow" in model,
         no_usage="no-usage" in model,
         zero_cache="zero-cache" in model,

@@ -38,6 +38,7 @@ from litellm_otel.version import __version__
 from litellm_otel.wrappers import (
     Wrapper,
     carry_context,
+    generic_router_traced,
     implementation_traced,
     keep_assembly,
     router_traced,
@@ -58,7 +59,18 @@ def _wrapper(target: Target, telemetry: Telemetry) -> Wrapper:
         return stamp_handoff
     if target.role is Role.ASSEMBLY:
         return keep_assembly
-    operation = Operation(name=target.operation or "", positional=target.positional, is_async=target.is_async)
+    if target.role is Role.GENERIC_ROUTER:
+        operations = {
+            name: Operation(name=operation, positional=target.positional, is_async=True)
+            for name, operation in targets.GENERIC_ROUTER_CALLS.items()
+        }
+        return generic_router_traced(operations, telemetry=telemetry)
+    operation = Operation(
+        name=target.operation or "",
+        positional=target.positional,
+        is_async=target.is_async,
+        surface=target.surface,
+    )
     if target.role is Role.ROUTER:
         return router_traced(operation, telemetry=telemetry)
     if target.role is Role.IMPLEMENTATION:

@@ -37,7 +37,7 @@ class Budget:
         return kept + _TRUNCATED
 
 
-def _arguments(raw: object, budget: Budget) -> Any:
+def tool_arguments(raw: object, budget: Budget) -> Any:
     """Tool-call arguments: the JSON object when they parse (and fit), else the bounded string."""
     if isinstance(raw, str):
         if len(raw) <= budget.left:
@@ -49,29 +49,34 @@ def _arguments(raw: object, budget: Budget) -> Any:
             return parsed
         return budget.take(raw)
     if isinstance(raw, Mapping):
-        return _arguments(json.dumps(raw, default=str), budget)
+        return tool_arguments(json.dumps(raw, default=str), budget)
     return None
 
 
 def _tool_call_part(call: object, budget: Budget) -> Part:
     function = field(call, "function")
     part: Part = {"type": "tool_call", "id": text(field(call, "id")), "name": text(field(function, "name"))}
-    arguments = _arguments(field(function, "arguments"), budget)
+    arguments = tool_arguments(field(function, "arguments"), budget)
     if arguments is not None:
         part["arguments"] = arguments
+    return part
+
+
+def blob_part(modality: str, mime_type: str | None, data: object, budget: Budget) -> Part:
+    """An inline blob: its content kept only while it fits the budget, never truncated into
+    invalid base64."""
+    part: Part = {"type": "blob", "modality": modality, "mime_type": mime_type}
+    if isinstance(data, str) and len(data) <= budget.left:
+        budget.left -= len(data)
+        part["content"] = data
     return part
 
 
 def _media_part(url: str, budget: Budget) -> Part:
     if not url.startswith("data:"):
         return {"type": "uri", "modality": "image", "uri": budget.take(url)}
-    # An inline blob: kept only while it fits the budget, never truncated into invalid base64.
     header, _, data = url.partition(",")
-    part: Part = {"type": "blob", "modality": "image", "mime_type": header[5:].split(";")[0] or None}
-    if len(data) <= budget.left:
-        budget.left -= len(data)
-        part["content"] = data
-    return part
+    return blob_part("image", header[5:].split(";")[0] or None, data, budget)
 
 
 def _content_parts(content: object, budget: Budget) -> list[Part]:
@@ -209,7 +214,7 @@ def output_messages(response: object, budget: Budget) -> list[Message]:
                     "type": "tool_call",
                     "id": text(field(item, "call_id")),
                     "name": text(field(item, "name")),
-                    "arguments": _arguments(field(item, "arguments"), budget),
+                    "arguments": tool_arguments(field(item, "arguments"), budget),
                 }
             )
     status = text(field(response, "status"))
@@ -268,7 +273,7 @@ class StreamContent:
                             "type": "tool_call",
                             "id": call_id,
                             "name": name,
-                            "arguments": _arguments("".join(arguments), budget),
+                            "arguments": tool_arguments("".join(arguments), budget),
                         }
                     )
             reason = (finish_reasons or {}).get(index, "")

@@ -97,6 +97,7 @@ OPTIONAL_PARAMS: Final = frozenset(
         "max_completion_tokens",
         "max_output_tokens",
         "stop",
+        "stop_sequences",
         "seed",
         "n",
         "response_format",
@@ -135,6 +136,8 @@ def _optional_request_attributes(operation: str, params: Mapping[str, Any], attr
     if max_tokens is not None:
         attributes[sc.GEN_AI_REQUEST_MAX_TOKENS] = max_tokens
     stop = _stop_sequences(params.get("stop"))
+    if stop is None:
+        stop = _stop_sequences(params.get("stop_sequences"))  # the Anthropic Messages API's spelling
     if stop is not None:
         attributes[sc.GEN_AI_REQUEST_STOP_SEQUENCES] = stop
     seed = count(params.get("seed"))

@@ -11,7 +11,7 @@ from opentelemetry.metrics import Histogram, Meter
 from litellm_otel import semconv as sc
 
 if TYPE_CHECKING:
-    from litellm_otel.stream_state import StreamState
+    from litellm_otel.stream_state import ChunkClock
 
 # Bucket advice from the GenAI conventions: seconds doubling from 10 ms, tokens times 4 from 1.
 DURATION_BUCKETS: Final = tuple(0.01 * 2**i for i in range(14))  # 0.01 … 81.92
@@ -98,7 +98,7 @@ class Metrics:
         error_type: str | None,
         duration: float,
         started: float,
-        stream: StreamState | None,
+        stream: ChunkClock | None,
         context: Context | None = None,
     ) -> None:
         """Records one call. `request` and `result` are the span's attributes, so the metric

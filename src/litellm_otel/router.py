@@ -16,7 +16,7 @@ from litellm_otel import extract, readers
 from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes
 from litellm_otel.spans import CURRENT_ROUTER, Operation, Params, Telemetry, Traced
-from litellm_otel.stream_state import StreamState
+from litellm_otel.stream_state import ChunkClock
 
 _logger: Final = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class RouterCall(Traced):
     def _result_attributes(self, result: object) -> extract.Attributes:
         return self._summary()
 
-    def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
+    def _stream_attributes(self, stream: object, state: ChunkClock, completed: bool) -> extract.Attributes:
         attributes = self._summary()
         attributes[sc.LITELLM_STREAM_COMPLETED] = completed
         return attributes

@@ -22,13 +22,15 @@ from opentelemetry._logs import Logger, LogRecord
 from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from litellm_otel import content, extract
+from litellm_otel import content, extract, messages
 from litellm_otel import semconv as sc
 from litellm_otel._litellm import assembly, reports, shapes
 from litellm_otel._litellm.lookups import Lookups
+from litellm_otel._litellm.targets import Surface
 from litellm_otel.config import ContentCapture
+from litellm_otel.messages import MessagesStream
 from litellm_otel.metrics import Metrics
-from litellm_otel.stream_state import StreamState
+from litellm_otel.stream_state import ChunkClock, StreamState
 from litellm_otel.streams import TracedStream
 from litellm_otel.vocabularies import Vocabularies
 
@@ -62,6 +64,7 @@ class Operation:
     name: str
     positional: tuple[str, ...]  # names of the parameters args may fill, in order
     is_async: bool
+    surface: Surface = Surface.CHAT  # whose shapes its results have: the CLIENT span class reading them
 
 
 Params = Mapping[str, Any]  # a call's arguments by name
@@ -174,18 +177,19 @@ class Traced:
         itself, or for a stream, a proxy that ends the span when the stream ends."""
         if self._streaming and (hasattr(result, "__next__") or hasattr(result, "__anext__")):
             try:
-                return TracedStream(
-                    result,
-                    self,
-                    capture_content=self.captures_content and self._telemetry.content is not None,
-                )
+                return TracedStream(result, self, self._stream_state())
             except Exception:
                 _logger.debug("litellm-otel: could not watch the stream", exc_info=True)
         attributes = self._collect(self._result_attributes, result)
         self._close(attributes, None, result=result)
         return result
 
-    def finish_stream(self, stream: object, state: StreamState, *, completed: bool) -> None:
+    def _stream_state(self) -> ChunkClock:
+        """What this call keeps of its stream's chunks: when they came (a span that only
+        orchestrates reads nothing else of them)."""
+        return ChunkClock()
+
+    def finish_stream(self, stream: object, state: Any, *, completed: bool) -> None:
         attributes = self._collect(self._stream_attributes, stream, state, completed)
         self._close(attributes, None, state, result=stream)
 
@@ -197,7 +201,7 @@ class Traced:
             except Exception:
                 _logger.debug("litellm-otel: the response hook raised", exc_info=True)
 
-    def fail_stream(self, state: StreamState, exc: BaseException) -> None:
+    def fail_stream(self, state: Any, exc: BaseException) -> None:
         self._close(self._collect(self._stream_attributes, None, state, False), exc, state)
 
     def fail(self, exc: BaseException) -> None:
@@ -217,19 +221,23 @@ class Traced:
         self,
         attributes: extract.Attributes | None,
         exc: BaseException | None,
-        stream: StreamState | None = None,
+        stream: ChunkClock | None = None,
         *,
         result: object = _NO_RESULT,
+        reported_error: tuple[str, str] | None = None,
     ) -> None:
         """The one place a span ends: our attributes and the enabled backends' keys, then the error
         or (on success) the response hook, which can read and override them; metrics are recorded
-        after the end."""
+        after the end. `reported_error` is a failure the provider reported inside a response that
+        raised nothing (an `error` event in a stream): its type and message."""
         duration = time.perf_counter() - self._started
         error_type = None
         try:
             if exc is not None:
                 error = extract.error_attributes(exc)
                 error_type = str(error[sc.ERROR_TYPE])
+            elif reported_error is not None:
+                error_type = reported_error[0]
             if attributes and self._telemetry.latest_semconv:
                 extract.use_latest_names(attributes)
             if self._recording:
@@ -240,6 +248,9 @@ class Traced:
                     self._set_backend_attributes(vocabularies, attributes or {}, duration)
                 if exc is not None:
                     self._record_error(exc, error)
+                elif reported_error is not None:
+                    self.span.set_attribute(sc.ERROR_TYPE, reported_error[0])
+                    self.span.set_status(Status(StatusCode.ERROR, reported_error[1][:_MAX_MESSAGE]))
                 elif result is not _NO_RESULT and self._telemetry.response_hook is not None:
                     self._response_hook(result)
         except Exception:
@@ -286,7 +297,7 @@ class Traced:
     def _result_attributes(self, result: object) -> extract.Attributes:
         raise NotImplementedError
 
-    def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
+    def _stream_attributes(self, stream: object, state: Any, completed: bool) -> extract.Attributes:
         raise NotImplementedError
 
     def _after_end(
@@ -294,7 +305,7 @@ class Traced:
         attributes: extract.Attributes | None,
         error_type: str | None,
         duration: float,
-        stream: StreamState | None,
+        stream: ChunkClock | None,
     ) -> None:
         """What follows the span's end: metrics and the content event (CLIENT spans only)."""
         return None
@@ -426,24 +437,30 @@ class Call(Traced):
         captured = self._collect(self._capture, None) if self._telemetry.content is not None else None
         self._close(captured, exc)
 
+    def _request_content(self, max_length: int) -> tuple[tuple[str, list[Any]], ...]:
+        """The request's content as GenAI messages, system instructions and tool definitions."""
+        params = self._params
+        inputs = params.get("messages") or params.get("input") or params.get("prompt")
+        return (
+            (sc.GEN_AI_INPUT_MESSAGES, content.input_messages(inputs, content.Budget(max_length))),
+            (
+                sc.GEN_AI_SYSTEM_INSTRUCTIONS,
+                content.system_instructions(params.get("instructions"), content.Budget(max_length)),
+            ),
+            (
+                sc.GEN_AI_TOOL_DEFINITIONS,
+                content.tool_definitions(params.get("tools"), content.Budget(max_length)),
+            ),
+        )
+
     def _capture(self, outputs: Callable[[content.Budget], list[Any]] | None) -> extract.Attributes:
         """Content of the call, kept structured for the event and JSON-encoded for the span."""
         capture = self._telemetry.content
         if capture is None:
             return {}
-        params = self._params
         captured: dict[str, Any] = {}
-        inputs = params.get("messages") or params.get("input") or params.get("prompt")
         for name, value in (
-            (sc.GEN_AI_INPUT_MESSAGES, content.input_messages(inputs, content.Budget(capture.max_length))),
-            (
-                sc.GEN_AI_SYSTEM_INSTRUCTIONS,
-                content.system_instructions(params.get("instructions"), content.Budget(capture.max_length)),
-            ),
-            (
-                sc.GEN_AI_TOOL_DEFINITIONS,
-                content.tool_definitions(params.get("tools"), content.Budget(capture.max_length)),
-            ),
+            *self._request_content(capture.max_length),
             (sc.GEN_AI_OUTPUT_MESSAGES, outputs(content.Budget(capture.max_length)) if outputs else []),
         ):
             if value:
@@ -458,7 +475,7 @@ class Call(Traced):
         attributes: extract.Attributes | None,
         error_type: str | None,
         duration: float,
-        stream: StreamState | None,
+        stream: ChunkClock | None,
     ) -> None:
         metrics = self._telemetry.metrics
         if metrics is not None:
@@ -479,7 +496,11 @@ class Call(Traced):
         finally:
             context.detach(token)
 
-    def _stream_attributes(self, stream: object, state: StreamState, completed: bool) -> extract.Attributes:
+    def _stream_state(self) -> ChunkClock:
+        return StreamState(capture_content=self._telemetry.content is not None)
+
+    # `state` is the StreamState above (Any: the surfaces' subclasses keep streams of their own).
+    def _stream_attributes(self, stream: object, state: Any, completed: bool) -> extract.Attributes:
         usage, counted = shapes.stream_usage(state, stream)
         model = self._params.get("model")
         lookups = self._telemetry.lookups
@@ -522,3 +543,67 @@ class Call(Traced):
                     self._capture(lambda budget: stream_content.messages(state.finish_reasons, budget))
                 )
         return attributes
+
+
+class MessagesCall(Call):
+    """One Anthropic Messages API request (`litellm.anthropic_messages`): a CLIENT span read
+    through `messages`, the surface's own builders. Its result is a plain dict that LiteLLM puts
+    no cost on, so the cost is LiteLLM's price for the reported counts (`Lookups.usage_cost`)."""
+
+    __slots__ = ()
+
+    def _stream_state(self) -> ChunkClock:
+        return MessagesStream(capture_content=self._telemetry.content is not None)
+
+    def _result_attributes(self, result: object) -> extract.Attributes:
+        attributes = messages.response_attributes(result)
+        self._add_reported(attributes, shapes.hidden_params(result))
+        self._add_cost(attributes)
+        if self._telemetry.content is not None:
+            attributes.update(self._capture(lambda budget: messages.output_messages(result, budget)))
+        return attributes
+
+    def finish_stream(self, stream: object, state: MessagesStream, *, completed: bool) -> None:
+        attributes = self._collect(self._stream_attributes, stream, state, completed)
+        self._close(attributes, None, state, result=stream, reported_error=state.error)
+
+    def _stream_attributes(
+        self, stream: object, state: MessagesStream, completed: bool
+    ) -> extract.Attributes:
+        attributes = state.attributes()
+        attributes[sc.LITELLM_STREAM_COMPLETED] = completed
+        if state.first_chunk_at is not None:
+            attributes[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = state.first_chunk_at - self._started
+        self._add_reported(attributes, shapes.hidden_params(stream))
+        self._add_cost(attributes)
+        if self._telemetry.content is not None:
+            attributes.update(self._capture(state.output_messages))
+        return attributes
+
+    def _add_cost(self, attributes: extract.Attributes) -> None:
+        usage = messages.priced_usage(attributes)
+        if usage is not None:
+            cost = self._telemetry.lookups.usage_cost(self._params.get("model"), usage, attributes)
+            if cost is not None:
+                attributes[sc.GEN_AI_USAGE_COST] = cost
+
+    def _request_content(self, max_length: int) -> tuple[tuple[str, list[Any]], ...]:
+        params = self._params
+        return (
+            (
+                sc.GEN_AI_INPUT_MESSAGES,
+                messages.input_messages(params.get("messages"), content.Budget(max_length)),
+            ),
+            (
+                sc.GEN_AI_SYSTEM_INSTRUCTIONS,
+                messages.system_instructions(params.get("system"), content.Budget(max_length)),
+            ),
+            (
+                sc.GEN_AI_TOOL_DEFINITIONS,
+                messages.tool_definitions(params.get("tools"), content.Budget(max_length)),
+            ),
+        )
+
+
+# The CLIENT span class of each API surface.
+CLIENT_CALLS: Final[Mapping[Surface, type[Call]]] = {Surface.CHAT: Call, Surface.MESSAGES: MessagesCall}

@@ -1,6 +1,9 @@
 """What a stream delivered so far, accumulated chunk by chunk: plain data, no OpenTelemetry.
 
-Read once, when the stream ends, by the call the stream belongs to.
+Read once, when the stream ends, by the call the stream belongs to. `ChunkClock` is what every
+stream keeps (when its chunks arrived, how many); each API surface's stream state adds what its
+chunks carry: `StreamState` for LiteLLM's chat, text and Responses API chunks,
+`messages.MessagesStream` for the Anthropic Messages API's server-sent events.
 """
 
 from __future__ import annotations
@@ -12,25 +15,41 @@ from litellm_otel.content import StreamContent
 from litellm_otel.readers import field
 
 
-class StreamState:
-    """What one stream delivered so far: read by the call when the stream ends."""
+class ChunkClock:
+    """When a stream's chunks arrived and how many: all a span that only orchestrates keeps
+    (a Router call's stream), and what the streaming metrics read."""
+
+    __slots__ = ("chunk_count", "first_chunk_at", "last_chunk_at")
+
+    def __init__(self) -> None:
+        self.chunk_count = 0
+        self.first_chunk_at: float | None = None
+        self.last_chunk_at: float | None = None
+
+    def add(self, chunk: Any) -> None:
+        now = time.perf_counter()
+        if self.first_chunk_at is None:
+            self.first_chunk_at = now
+        self.last_chunk_at = now
+        self.chunk_count += 1
+
+
+class StreamState(ChunkClock):
+    """What one stream of LiteLLM chunks delivered so far: read by the call when the stream ends."""
 
     __slots__ = (
-        "chunk_count",
         "content",
         "finish_reasons",
-        "first_chunk_at",
         "last_chunk",
-        "last_chunk_at",
         "response",
         "usage",
     )
 
     def __init__(self, *, capture_content: bool = False) -> None:
         self.chunk_count = 0
+        self.first_chunk_at = None
+        self.last_chunk_at = None
         self.content = StreamContent() if capture_content else None
-        self.first_chunk_at: float | None = None
-        self.last_chunk_at: float | None = None
         self.last_chunk: Any = None
         self.usage: Any = None  # the latest usage a chunk carried
         self.response: Any = None  # Responses API: the response snapshot of the latest event

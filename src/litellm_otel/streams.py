@@ -1,7 +1,8 @@
 """The proxy handed to callers of streaming LiteLLM calls.
 
-The caller keeps LiteLLM's own stream type (`isinstance(stream, CustomStreamWrapper)` holds); the
-proxy only watches the chunks go by and tells its call when the stream ends: exhausted, failed,
+The caller keeps LiteLLM's own stream type (`isinstance(stream, CustomStreamWrapper)` holds, and
+a Messages API stream of SSE bytes stays one); the proxy only watches the chunks go by, handing
+each to its call's accumulator, and tells its call when the stream ends: exhausted, failed,
 closed early or dropped. Per chunk it keeps references and a few counters, nothing more; the
 attributes are built once, at the end.
 """
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import wrapt
 
-from litellm_otel.stream_state import StreamState
+from litellm_otel.stream_state import ChunkClock
 
 _logger = logging.getLogger(__name__)
 
@@ -27,18 +28,18 @@ else:
 class StreamCall(Protocol):
     """What a stream tells the call it belongs to, once, when it ends."""
 
-    def finish_stream(self, stream: object, state: StreamState, *, completed: bool) -> None: ...
+    def finish_stream(self, stream: object, state: Any, *, completed: bool) -> None: ...
 
-    def fail_stream(self, state: StreamState, exc: BaseException) -> None: ...
+    def fail_stream(self, state: Any, exc: BaseException) -> None: ...
 
 
 class TracedStream(_Proxy):
     """LiteLLM's stream, unchanged for the caller, ending its call's span exactly once."""
 
-    def __init__(self, wrapped: Any, call: StreamCall, *, capture_content: bool = False) -> None:
+    def __init__(self, wrapped: Any, call: StreamCall, state: ChunkClock) -> None:
         super().__init__(wrapped)
         self._self_call: StreamCall | None = call
-        self._self_state = StreamState(capture_content=capture_content)
+        self._self_state = state  # the call's accumulator for its API surface's chunks
 
     # LiteLLM's __iter__/__aiter__ return the unwrapped stream; iterating must stay on the proxy.
     def __iter__(self) -> TracedStream:

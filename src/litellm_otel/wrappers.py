@@ -4,18 +4,20 @@ One wrapper serves sync and async functions alike: decide whether the call is tr
 span, call LiteLLM with the span current, then finish (or, for a stream, hand over to the stream
 proxy) or fail and re-raise. Which span a call starts is chosen here, visibly:
 
-- a Router endpoint: an INTERNAL span over its attempts (`router.RouterCall`);
+- a Router endpoint: an INTERNAL span over its attempts (`router.RouterCall`), also for the
+  endpoints a Router up to 1.109 builds per instance, through the method they all call;
 - an entry point called with SDK-level `fallbacks=` outside a Router: an INTERNAL span over the
   models tried (`router.FallbacksCall`);
-- any other entry point call: a CLIENT span for one provider request (`spans.Call`), numbered as
-  an attempt when a Router or fallbacks call is current.
+- any other entry point call: a CLIENT span for one provider request (`spans.Call`, or the class
+  of its API surface, e.g. `spans.MessagesCall`), numbered as an attempt when a Router or
+  fallbacks call is current.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from types import CoroutineType
 from typing import Any
 
@@ -26,6 +28,7 @@ from opentelemetry.instrumentation.utils import is_instrumentation_enabled, supp
 from litellm_otel._litellm import assembly, shapes
 from litellm_otel.router import FallbacksCall, RouterCall
 from litellm_otel.spans import (
+    CLIENT_CALLS,
     CURRENT_CALL,
     CURRENT_ROUTER,
     Call,
@@ -53,7 +56,7 @@ def start_provider_call(
     if router is None and params.get("fallbacks"):
         return FallbacksCall.start(telemetry, operation, params, current)
     attempt_of = router if isinstance(router, RouterCall) else None
-    return Call.start(telemetry, operation, params, current, attempt_of)
+    return CLIENT_CALLS[operation.surface].start(telemetry, operation, params, current, attempt_of)
 
 
 def _suppression_keys() -> tuple[str, ...]:
@@ -114,6 +117,19 @@ def implementation_traced(operation: Operation, *, telemetry: Telemetry) -> Wrap
 def router_traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
     """The wrapper of a Router endpoint: an INTERNAL span per call, over its attempts."""
     return _wrapper(operation, telemetry, RouterCall.start, _router_not_traced)
+
+
+def generic_router_traced(operations: Mapping[str, Operation], *, telemetry: Telemetry) -> Wrapper:
+    """The wrapper of the Router method behind the endpoints a Router up to 1.109 builds per
+    instance: a router span for the calls in `operations` (by the `__name__` of the LiteLLM
+    function the endpoint hands it), none for the others."""
+
+    def start(telemetry: Telemetry, _: Operation, params: Params, current: Context) -> Traced | None:
+        operation = operations.get(shapes.function_name(params.get("original_function")))
+        return None if operation is None else RouterCall.start(telemetry, operation, params, current)
+
+    any_operation = next(iter(operations.values()))  # every one of them is async
+    return _wrapper(any_operation, telemetry, start, _router_not_traced)
 
 
 def _wrapper(

@@ -21,6 +21,25 @@ NO_REASONING_COUNT: Final = frozenset(
     {"anthropic", "aws.bedrock", "mistral_ai", "cohere", "ollama", "ollama_chat", "perplexity"}
 )
 
+# `gen_ai.provider.name` values whose APIs report no cache-write count (OpenAI and Azure OpenAI
+# cache automatically and bill no writes; Gemini reports cached reads only; likewise DeepSeek,
+# xAI, Groq, Mistral, Perplexity, Cohere). LiteLLM still fills in a 0 where it translates their
+# usage into a shape that has the field: its Anthropic Messages bridge (1.110.2, an OpenAI model
+# reached through the Responses API reports `cache_creation_input_tokens: 0` on the stream).
+NO_CACHE_WRITE_COUNT: Final = frozenset(
+    {
+        "openai",
+        "azure.ai.openai",
+        "gcp.gemini",
+        "deepseek",
+        "x_ai",
+        "groq",
+        "mistral_ai",
+        "perplexity",
+        "cohere",
+    }
+)
+
 COUNTED_USAGE: Final = (
     sc.GEN_AI_USAGE_INPUT_TOKENS,
     sc.GEN_AI_USAGE_OUTPUT_TOKENS,
@@ -50,7 +69,8 @@ def settle(
 
     - A reasoning count from a provider whose API has none, or in a usage LiteLLM counted
       itself, is LiteLLM's: a 0 is made up and is dropped; any other value is its estimate and
-      is listed in `litellm.usage.estimated`.
+      is listed in `litellm.usage.estimated`. A cache-write count of 0 from a provider whose API
+      has none is made up too, and dropped.
     - `gen_ai.response.model` loses the `provider/` prefix LiteLLM puts on some providers'
       results (1.79 and 1.110: `azure/`, `azure_ai/`, `perplexity/`, `ollama_chat/`), so it is
       the provider's model name. Only LiteLLM's own provider name is stripped: OpenRouter's
@@ -61,6 +81,8 @@ def settle(
     """
     if estimated or provider in NO_REASONING_COUNT:
         _mark_estimates(attributes, provider, estimated)
+    if provider in NO_CACHE_WRITE_COUNT and attributes.get(sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS) == 0:
+        del attributes[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]
     provider_id = shapes.provider_response_id(attributes.get(sc.GEN_AI_RESPONSE_ID))
     if provider_id is not None:
         attributes[sc.GEN_AI_RESPONSE_ID] = provider_id

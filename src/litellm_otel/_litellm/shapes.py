@@ -371,6 +371,13 @@ def router_attempt(params: Mapping[str, Any]) -> Attempt:
     )
 
 
+def function_name(function: object) -> str:
+    """The `__name__` of the LiteLLM function a Router up to 1.109 hands its generic method as
+    `original_function` (LiteLLM itself tells its endpoints apart by it, 1.106.12), or ""."""
+    name = getattr(function, "__name__", None)  # a wrapt proxy of ours passes it through
+    return name if isinstance(name, str) else ""
+
+
 # The lists LiteLLM's callbacks are registered in (1.79 … 1.110.2).
 _CALLBACK_LISTS: Final = ("callbacks", "success_callback", "failure_callback", "_async_success_callback")
 

@@ -23,12 +23,23 @@ from typing import Any, Final
 from litellm_otel import semconv as sc
 
 
+class Surface(enum.Enum):
+    """A LiteLLM API surface: whose shapes a call's arguments, results and chunks have, and so
+    which CLIENT span class reads them."""
+
+    CHAT = "chat"  # LiteLLM's OpenAI-shaped objects: completion, text, embeddings, responses, …
+    MESSAGES = "messages"  # the Anthropic Messages API: plain dicts and SSE bytes
+
+
 class Role(enum.Enum):
     """What the wrapper around a target does."""
 
     ENTRY_POINT = "entry point"  # a public function: a CLIENT span per provider request
     IMPLEMENTATION = "implementation"  # the Python function behind a dispatch function
     ROUTER = "router endpoint"  # a Router method: an INTERNAL span over its attempts
+    # The Router method behind endpoints it builds per instance (factory_function): an INTERNAL
+    # span over the attempts of the calls in GENERIC_ROUTER_CALLS.
+    GENERIC_ROUTER = "router generic endpoint"
     RUN_ASYNC = "event-loop bridge"  # runs a sync call's coroutine on a loop: the context is carried in
     PRE_CALL = "pre-call hook"  # runs right before each provider request: the hand-off time
     ASSEMBLY = "end-of-stream assembler"  # builds a finished stream's response: its usage is kept
@@ -39,6 +50,7 @@ _LOSS: Final = {
     Role.ENTRY_POINT: "its calls get no span",
     Role.IMPLEMENTATION: "calls through names imported before instrument() get no span",
     Role.ROUTER: "Router calls through it get no router span, their attempts no litellm.router.*",
+    Role.GENERIC_ROUTER: "Router.aanthropic_messages calls get no router span",
     Role.RUN_ASYNC: "sync calls made inside a running event loop lose their parent span",
     Role.PRE_CALL: "spans get no litellm.preprocessing.duration_ms",
     Role.ASSEMBLY: "streams without the provider's usage have their tokens counted a second time",
@@ -55,6 +67,7 @@ class Target:
     operation: str | None = None  # the GenAI operation, for entry points and Router endpoints
     positional: tuple[str, ...] = ()  # names of the parameters positional arguments fill, in order
     is_async: bool = False
+    surface: Surface = Surface.CHAT
 
     @property
     def label(self) -> str:
@@ -99,6 +112,28 @@ ENTRY_POINTS: Final = (
     ("arerank", sc.OP_RERANK),
 )
 
+# The Anthropic Messages API, on every supported release: `litellm.anthropic_messages` (async)
+# and its sync twin `litellm.anthropic_messages_handler` (which raises for a native Anthropic
+# model: LiteLLM serves that only asynchronously, 1.79 … 1.110.2). From 1.106 both are dispatch
+# functions in `litellm.messages.dispatch`, over `_PYTHON_AMESSAGES` and `_PYTHON_MESSAGES`.
+MESSAGES_ENTRY_POINTS: Final = (
+    ("anthropic_messages", "_PYTHON_AMESSAGES"),
+    ("anthropic_messages_handler", "_PYTHON_MESSAGES"),
+)
+# The Anthropic-SDK-shaped `litellm.anthropic.messages.create` / `acreate` (1.79 … 1.110.2): they
+# call the two functions above through names bound when this module is imported, so wrapping the
+# `litellm.*` names does not reach them; the package re-exports both.
+_MESSAGES_INTERFACES: Final = ("litellm.anthropic_interface.messages", "litellm.anthropic_interface")
+_MESSAGES_INTERFACE_FUNCTIONS: Final = ("create", "acreate")
+
+# The calls a Router up to 1.109 serves through `_ageneric_api_call_with_fallbacks`, by the
+# `__name__` of the LiteLLM function it is handed (`original_function`), with their operation.
+# Those Routers build the endpoint per instance (`self.aanthropic_messages = self.factory_function(
+# litellm.anthropic_messages, ...)`, read from 1.79.0, 1.106.12, 1.108.14 and 1.109.3), so the
+# router span comes from the class method every such endpoint calls.
+GENERIC_ROUTER_CALLS: Final = {"anthropic_messages": sc.OP_CHAT}
+_GENERIC_ROUTER_METHOD: Final = "_ageneric_api_call_with_fallbacks"
+
 # The Router endpoints every generation defines on the class that serves them (so Routers built
 # before instrument() are traced too). Router.rerank has never been one (1.79 … 1.110); the
 # Routers up to 1.109 bind responses/aresponses per instance from litellm.aresponses, so their
@@ -116,6 +151,8 @@ class _RouterGeneration:
     endpoints: tuple[tuple[str, str], ...]
     # The module that binds `run_async_function` by name for sync Router calls, if they use it.
     run_async_module: str | None
+    # Whether the class serves per-instance endpoints through _GENERIC_ROUTER_METHOD.
+    generic: bool = True
 
 
 # Newest first: the first whose module exists is the installed one.
@@ -125,13 +162,20 @@ _ROUTER_GENERATIONS: Final = (
     # host layer (router_python_host.PythonHost.invoke) calls `litellm.<op>` per attempt, looked
     # up at call time, so attempts reach our entry-point wrappers with the Router's metadata.
     # Sync endpoints run their attempts on the caller's thread (RustCore._run_sync, read from
-    # 1.110.2): no event-loop bridge to carry the context over.
+    # 1.110.2): no event-loop bridge to carry the context over. It defines the Messages API's
+    # endpoints too (`anthropic_messages`, the proxy's name, is async like `aanthropic_messages`).
     _RouterGeneration(
         "1.110 Rust-backed RouterCore",
         "litellm.router_rust.core",
         "RustCore",
-        (*_ROUTER_ENDPOINTS, ("aresponses", sc.OP_CHAT)),
+        (
+            *_ROUTER_ENDPOINTS,
+            ("aresponses", sc.OP_CHAT),
+            ("aanthropic_messages", sc.OP_CHAT),
+            ("anthropic_messages", sc.OP_CHAT),
+        ),
         None,
+        generic=False,
     ),
     # 1.109: the same facade over `PythonCore`, the former Router class moved, which still runs
     # sync calls through run_async_function bound in its own module (read from 1.109.3).
@@ -160,24 +204,38 @@ def find(litellm: ModuleType) -> Plan:
     """The targets of the installed LiteLLM, and the expected ones it lacks."""
     targets: list[Target] = []
     missing: list[Missing] = []
-    for name, operation in ENTRY_POINTS:
+    entry_points = (
+        *((name, operation, Surface.CHAT, f"_PYTHON_{name.upper()}") for name, operation in ENTRY_POINTS),
+        *((name, sc.OP_CHAT, Surface.MESSAGES, inner) for name, inner in MESSAGES_ENTRY_POINTS),
+    )
+    for name, operation, surface, implementation in entry_points:
         function = getattr(litellm, name, None)
         if not callable(function):
             missing.append(Missing(f"litellm.{name}", Role.ENTRY_POINT))
             continue
-        targets.append(_function_target(litellm, name, Role.ENTRY_POINT, operation, function))
+        targets.append(_function_target(litellm, name, Role.ENTRY_POINT, operation, function, surface))
         # From 1.106 a dispatch function (litellm.chat_completions.dispatch.completion) calls the
         # Python implementation through a module global read at call time, so a name imported
         # before instrument() is traced through it.
         dispatch = sys.modules.get(getattr(function, "__module__", "") or "")
         if dispatch is None or not dispatch.__name__.endswith(".dispatch"):
             continue
-        implementation = f"_PYTHON_{name.upper()}"
         inner = getattr(dispatch, implementation, None)
         if callable(inner):
-            targets.append(_function_target(dispatch, implementation, Role.IMPLEMENTATION, operation, inner))
+            targets.append(
+                _function_target(dispatch, implementation, Role.IMPLEMENTATION, operation, inner, surface)
+            )
         else:
             missing.append(Missing(f"{dispatch.__name__}.{implementation}", Role.IMPLEMENTATION))
+    for interface_name in _MESSAGES_INTERFACES:
+        interface = _module(interface_name)
+        for name in _MESSAGES_INTERFACE_FUNCTIONS:
+            function = vars(interface).get(name) if interface is not None else None
+            if callable(function):
+                role, surface = Role.ENTRY_POINT, Surface.MESSAGES
+                targets.append(_function_target(interface, name, role, sc.OP_CHAT, function, surface))
+            else:
+                missing.append(Missing(f"{interface_name}.{name}", Role.ENTRY_POINT))
     generation = _router_generation()
     if generation is not None:
         router_targets, router_missing = _router_targets(generation)
@@ -256,6 +314,16 @@ def _router_targets(generation: _RouterGeneration) -> tuple[list[Target], list[M
         targets.append(
             Target(owner, name, Role.ROUTER, operation, positional, inspect.iscoroutinefunction(method))
         )
+    if generation.generic:
+        method = vars(owner).get(_GENERIC_ROUTER_METHOD)
+        if inspect.iscoroutinefunction(method):
+            targets.append(
+                Target(
+                    owner, _GENERIC_ROUTER_METHOD, Role.GENERIC_ROUTER, None, _positional(method)[1:], True
+                )
+            )
+        else:
+            missing.append(Missing(f"{where}.{_GENERIC_ROUTER_METHOD}", Role.GENERIC_ROUTER))
     return targets, missing
 
 
@@ -267,8 +335,12 @@ def _router_positional(endpoint: str) -> tuple[str, ...]:
     return tuple(str(name) for name in names) if isinstance(names, tuple) else ()
 
 
-def _function_target(owner: Any, name: str, role: Role, operation: str, function: Any) -> Target:
-    return Target(owner, name, role, operation, _positional(function), inspect.iscoroutinefunction(function))
+def _function_target(
+    owner: Any, name: str, role: Role, operation: str, function: Any, surface: Surface = Surface.CHAT
+) -> Target:
+    return Target(
+        owner, name, role, operation, _positional(function), inspect.iscoroutinefunction(function), surface
+    )
 
 
 def _positional(function: Any) -> tuple[str, ...]:
