@@ -131,8 +131,13 @@ def proxy(session: nox.Session, litellm: str) -> None:
     Its dependencies (the `litellm[proxy]` extra) are heavy, so tests/proxy has this session to
     itself; the `tests` sessions skip it, and here a missing dependency fails it (NOX_PROXY=1).
     """
+    # The anthropic SDK is the client of the proxy's /v1/messages route.
     session.install(
-        "-e", ".", "opentelemetry-instrumentation-fastapi", *nox.project.dependency_groups(PYPROJECT, "test")
+        "-e",
+        ".",
+        "opentelemetry-instrumentation-fastapi",
+        "anthropic",
+        *nox.project.dependency_groups(PYPROJECT, "test"),
     )
     _install_proxy_dependencies(session, litellm)
     session.run("python", "-c", PRINT_LITELLM)

@@ -129,7 +129,21 @@ def generic_router_traced(operations: Mapping[str, Operation], *, telemetry: Tel
         return None if operation is None else RouterCall.start(telemetry, operation, params, current)
 
     any_operation = next(iter(operations.values()))  # every one of them is async
-    return _wrapper(any_operation, telemetry, start, _router_not_traced)
+    traced_call = _wrapper(any_operation, telemetry, start, _router_not_traced)
+
+    def generic_router_call(
+        wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        # A Router built before instrument() hands over the function as it was then: its
+        # attempts go through the wrapped one, as a Router built afterwards does.
+        bound = kwargs.get("original_function")
+        if bound is not None:
+            traced_function = shapes.traced_function(bound)
+            if traced_function is not bound:
+                kwargs = {**kwargs, "original_function": traced_function}
+        return traced_call(wrapped, instance, args, kwargs)
+
+    return generic_router_call
 
 
 def _wrapper(

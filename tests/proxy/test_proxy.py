@@ -7,7 +7,8 @@ points and nothing configured in LiteLLM itself. Spans travel over OTLP/HTTP to 
 the test process; the proxy's model groups point at the fake provider, also in this process.
 
 One proxy run (it takes tens of seconds to start) serves every test in this module: a few chat
-requests, each sent with its own ``traceparent`` so that its spans are told apart by trace id,
+requests, and Anthropic Messages API requests (``/v1/messages``) sent with the real ``anthropic``
+SDK as the client, each with its own ``traceparent`` so that its spans are told apart by trace id,
 then the proxy is stopped, which flushes its batch span processor, and the tests read what
 arrived.
 
@@ -31,6 +32,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
@@ -49,7 +51,7 @@ def _missing_proxy_dependencies() -> list[str]:
         requirements = importlib.metadata.requires("litellm") or []
     except importlib.metadata.PackageNotFoundError:
         return ["litellm"]
-    names = ["opentelemetry-instrumentation-fastapi"]
+    names = ["opentelemetry-instrumentation-fastapi", "anthropic"]
     for line in requirements:
         requirement = Requirement(line)
         marker = requirement.marker
@@ -75,7 +77,8 @@ def _missing_proxy_dependencies() -> list[str]:
 _MISSING = _missing_proxy_dependencies()
 if _MISSING:
     _REASON = (
-        "the LiteLLM proxy test needs litellm[proxy] and opentelemetry-instrumentation-fastapi;"
+        "the LiteLLM proxy test needs litellm[proxy], opentelemetry-instrumentation-fastapi and"
+        " anthropic;"
         f" missing: {', '.join(_MISSING)}"
     )
     if os.environ.get("NOX_PROXY") == "1":
@@ -116,6 +119,8 @@ class Call:
     provider_name: str
     status: int
     stream: bool = False
+    # Set for the Anthropic Messages API (/v1/messages), sent with the anthropic SDK as the client.
+    max_tokens: int | None = None
 
 
 CLAUDE = Call(
@@ -141,7 +146,41 @@ RATE_LIMITED = Call(
     "openai",
     429,
 )
-CALLS = (CLAUDE, GPT, CLAUDE_STREAM, RATE_LIMITED)
+MESSAGES = Call(
+    "/v1/messages", "/v1/messages", "claude", "anthropic/claude-sonnet-4-5", "anthropic", 200, max_tokens=321
+)
+MESSAGES_STREAM = Call(
+    "/v1/messages",
+    "/v1/messages",
+    "claude",
+    "anthropic/claude-sonnet-4-5",
+    "anthropic",
+    200,
+    True,
+    max_tokens=123,
+)
+CALLS = (CLAUDE, GPT, CLAUDE_STREAM, RATE_LIMITED, MESSAGES, MESSAGES_STREAM)
+
+# Anthropic reports input_tokens without the cache counts; the GenAI convention's input_tokens
+# includes them (LiteLLM's prompt_tokens too: 34 + 1000 + 200).
+ANTHROPIC_INPUT_TOKENS_TOTAL = (
+    fp.ANTHROPIC_INPUT_TOKENS
+    + fp.ANTHROPIC_CACHE_READ_INPUT_TOKENS
+    + fp.ANTHROPIC_CACHE_CREATION_INPUT_TOKENS
+)
+# LiteLLM's price for claude-sonnet-4-5 (per token: input 3e-6, cache read 3e-7, cache creation
+# 3.75e-6, output 1.5e-5) at the fake provider's counts.
+MESSAGES_COST = 0.005652
+
+
+@dataclass(frozen=True)
+class Received:
+    """What the anthropic SDK client made of a /v1/messages answer."""
+
+    text: str  # the message's text blocks; streamed: the text deltas joined
+    usage: dict[str, object]  # the message's token counts; streamed: the final message's
+    stop_reason: object
+    events: tuple[str, ...] = ()  # the streamed events' types, in order
 
 
 @dataclass(frozen=True)
@@ -151,9 +190,11 @@ class Sent:
     call: Call
     trace_id: bytes
     parent_span_id: bytes
+    prompt: str  # unique to the request: tells its provider requests apart
     status: int
     headers: dict[str, str]
     body: str
+    received: Received | None = None  # the /v1/messages calls, from the anthropic SDK
 
 
 @dataclass(frozen=True)
@@ -209,9 +250,14 @@ def _http(
 
 def _send(base_url: str, master_key: str, call: Call) -> Sent:
     trace_id, parent_span_id = secrets.token_bytes(16), secrets.token_bytes(8)
+    prompt = f"Say hello ({trace_id.hex()})"
+    traceparent = f"00-{trace_id.hex()}-{parent_span_id.hex()}-01"
+    if call.max_tokens is not None:
+        status, headers, body, received = _send_messages(base_url, master_key, call, prompt, traceparent)
+        return Sent(call, trace_id, parent_span_id, prompt, status, headers, body, received)
     payload = {
         "model": call.model_group,
-        "messages": [{"role": "user", "content": "Say hello"}],
+        "messages": [{"role": "user", "content": prompt}],
         "stream": call.stream,
     }
     status, headers, body = _http(
@@ -220,11 +266,93 @@ def _send(base_url: str, master_key: str, call: Call) -> Sent:
         {
             "Authorization": f"Bearer {master_key}",
             "Content-Type": "application/json",
-            "traceparent": f"00-{trace_id.hex()}-{parent_span_id.hex()}-01",
+            "traceparent": traceparent,
         },
         json.dumps(payload).encode(),
     )
-    return Sent(call, trace_id, parent_span_id, status, headers, body)
+    return Sent(call, trace_id, parent_span_id, prompt, status, headers, body)
+
+
+def _send_messages(
+    base_url: str, master_key: str, call: Call, prompt: str, traceparent: str
+) -> tuple[int, dict[str, str], str, Received | None]:
+    """One /v1/messages request through the anthropic SDK: (status, headers, body, what it read)."""
+    # Imported here: the module must load (and skip) where the SDK is not installed. The typecheck
+    # session does not install it; where it is installed, mypy checks the calls below.
+    import anthropic  # type: ignore[import-not-found, unused-ignore]
+
+    assert call.max_tokens is not None
+    with anthropic.Anthropic(
+        base_url=base_url,
+        api_key=master_key,
+        max_retries=0,  # one request, one trace
+        timeout=REQUEST_TIMEOUT,
+        # Straight to 127.0.0.1, whatever HTTP(S)_PROXY the environment sets.
+        http_client=anthropic.DefaultHttpxClient(trust_env=False),
+    ) as client:
+        try:
+            if not call.stream:
+                raw = client.messages.with_raw_response.create(
+                    model=call.model_group,
+                    max_tokens=call.max_tokens,
+                    messages=[{"role": "user", "content": prompt}],
+                    extra_headers={"traceparent": traceparent},
+                )
+                message = raw.parse()
+                text = "".join(block.text for block in message.content if block.type == "text")
+                received = Received(text, _message_usage(message.usage), message.stop_reason)
+                return raw.status_code, _lower(raw.headers), raw.http_response.text, received
+            with client.messages.stream(
+                model=call.model_group,
+                max_tokens=call.max_tokens,
+                messages=[{"role": "user", "content": prompt}],
+                extra_headers={"traceparent": traceparent},
+            ) as stream:
+                # Iterating yields the wire events and the SDK's own (e.g. "text"); only the wire's.
+                events = [event for event in stream if event.type in _WIRE_EVENTS]
+                final = stream.get_final_message()
+                response = stream.response
+            text = "".join(
+                event.delta.text
+                for event in events
+                if event.type == "content_block_delta" and event.delta.type == "text_delta"
+            )
+            received = Received(
+                text, _message_usage(final.usage), final.stop_reason, tuple(e.type for e in events)
+            )
+            return response.status_code, _lower(response.headers), "", received
+        except anthropic.APIStatusError as error:
+            return error.status_code, _lower(error.response.headers), error.response.text, None
+
+
+# The Messages API's streamed event types (the SDK's stream helper adds its own to these).
+_WIRE_EVENTS = frozenset(
+    {
+        "message_start",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+        "ping",
+    }
+)
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {str(k).lower(): str(v) for k, v in headers.items()}
+
+
+def _message_usage(usage: Any) -> dict[str, object]:
+    return {
+        name: getattr(usage, name, None)
+        for name in (
+            "input_tokens",
+            "cache_read_input_tokens",
+            "cache_creation_input_tokens",
+            "output_tokens",
+        )
+    }
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -307,6 +435,13 @@ def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFact
                     return False
 
             _wait_until(alive, STARTUP_TIMEOUT, f"the proxy did not start:\n{_tail(log_path)}")
+            # LiteLLM 1.110 registers /v1/messages (its "anthropic_passthrough" feature) on the
+            # first request under that path, inside FastAPI's instrumentation: that request's
+            # SERVER span is named `POST` and has no http.route. An unauthenticated request (no
+            # provider call, a trace of its own) registers it before the traced ones; it is refused
+            # (401 on 1.110; 1.108 answers a missing key on this route with 500).
+            warm_up = _http("POST", base_url + "/v1/messages", {"Content-Type": "application/json"}, b"{}")
+            assert warm_up[0] in (401, 500), (warm_up, _tail(log_path))
             sent = [_send(base_url, master_key, call) for call in CALLS]
 
             def all_served() -> bool:
@@ -344,14 +479,10 @@ def _client_spans(run: ProxyRun, sent: Sent) -> list[ReceivedSpan]:
     ]
 
 
-def _provider_posts(run: ProxyRun, call: Call) -> list[fp.RecordedRequest]:
-    """The provider requests made for ``call`` (the proxy also GETs /v1/models at start-up)."""
-    model = call.model.split("/", 1)[1]
-    return [
-        r
-        for r in run.provider_requests
-        if r.method == "POST" and r.body.get("model") == model and bool(r.body.get("stream")) == call.stream
-    ]
+def _provider_posts(run: ProxyRun, sent: Sent) -> list[fp.RecordedRequest]:
+    """The provider requests made for ``sent`` (the proxy also GETs /v1/models at start-up): the
+    ones carrying its prompt (chat and /v1/messages requests for claude both post /v1/messages)."""
+    return [r for r in run.provider_requests if r.method == "POST" and sent.prompt in json.dumps(r.body)]
 
 
 def _attr(span: ReceivedSpan, name: str) -> tuple[str | None, object]:
@@ -362,10 +493,115 @@ def _attr(span: ReceivedSpan, name: str) -> tuple[str | None, object]:
     return raw.WhichOneof("value"), value(raw)
 
 
+def _tree(spans: list[ReceivedSpan]) -> str:
+    """One trace's spans as an indented tree: name, kind, scope, status and attributes."""
+    ids = {s.span.span_id for s in spans}
+    children: dict[bytes, list[ReceivedSpan]] = {}
+    for s in spans:
+        children.setdefault(s.span.parent_span_id if s.span.parent_span_id in ids else b"", []).append(s)
+    lines: list[str] = []
+
+    def add(level: int, parent: bytes) -> None:
+        for s in sorted(children.get(parent, []), key=lambda s: s.span.start_time_unix_nano):
+            kind = Span.SpanKind.Name(s.span.kind).removeprefix("SPAN_KIND_")
+            status = Status.StatusCode.Name(s.span.status.code).removeprefix("STATUS_CODE_")
+            lines.append(f"{'    ' * level}{s.span.name!r} {kind} ({s.scope.name}) status={status}")
+            for name, raw in sorted(attribute_values(s.span).items()):
+                lines.append(f"{'    ' * level}  | {name} = {value(raw)!r}")
+            add(level + 1, s.span.span_id)
+
+    add(0, b"")
+    return "\n".join(lines)
+
+
 def test_answers(proxy_run: ProxyRun) -> None:
     for sent in proxy_run.sent:
         assert sent.status == sent.call.status, (sent.call, sent.body, proxy_run.log)
     assert "[DONE]" in proxy_run.sent[CALLS.index(CLAUDE_STREAM)].body
+
+
+@pytest.mark.parametrize("call", [MESSAGES, MESSAGES_STREAM], ids=["create", "stream"])
+def test_messages_answer_reaches_the_anthropic_client_intact(proxy_run: ProxyRun, call: Call) -> None:
+    sent = proxy_run.sent[CALLS.index(call)]
+    assert sent.received is not None, (sent.status, sent.body, proxy_run.log)
+    assert sent.received.text == fp.RESPONSE_TEXT
+    # Anthropic's own counts, as the provider sent them: input_tokens without the cache.
+    assert sent.received.usage == {
+        "input_tokens": fp.ANTHROPIC_INPUT_TOKENS,
+        "cache_read_input_tokens": fp.ANTHROPIC_CACHE_READ_INPUT_TOKENS,
+        "cache_creation_input_tokens": fp.ANTHROPIC_CACHE_CREATION_INPUT_TOKENS,
+        "output_tokens": fp.ANTHROPIC_OUTPUT_TOKENS,
+    }
+    assert sent.received.stop_reason == "end_turn"
+    if call.stream:
+        events = sent.received.events
+        assert events[0] == "message_start", events
+        assert events[-2:] == ("message_delta", "message_stop"), events
+        assert events.count("content_block_start") == events.count("content_block_stop") == 2, events
+
+
+@pytest.mark.parametrize("call", [MESSAGES, MESSAGES_STREAM], ids=["create", "stream"])
+def test_messages_call_is_a_router_span_over_one_chat_span(proxy_run: ProxyRun, call: Call) -> None:
+    sent = proxy_run.sent[CALLS.index(call)]
+    trace = proxy_run.trace(sent)
+    tree = _tree(trace)
+    print(tree)  # shown with -s, and on failure
+    server = _server_span(proxy_run, sent)
+    assert server.span.name == "POST /v1/messages", tree
+    assert _attr(server, "http.route") == ("string_value", "/v1/messages")
+
+    ours = [s for s in trace if s.scope.name == SCOPE]
+    router = _only([s for s in ours if s.span.kind == Span.SpanKind.SPAN_KIND_INTERNAL])
+    assert router.span.parent_span_id == server.span.span_id, tree
+    assert router.span.name == f"router chat {call.model_group}"
+    assert _attr(router, sc.LITELLM_ROUTER_MODEL_GROUP) == ("string_value", call.model_group)
+    assert _attr(router, sc.LITELLM_ROUTER_ATTEMPTS) == ("int_value", 1)
+    assert _usage(router) == {}, tree  # the router orchestrates: usage and cost are its attempt's
+
+    client = _only([s for s in ours if s.span.kind == Span.SpanKind.SPAN_KIND_CLIENT])
+    assert client.span.parent_span_id == router.span.span_id, tree
+    assert client.span.name == f"chat {call.model}"
+    assert client.span.status.code == Status.StatusCode.STATUS_CODE_UNSET
+    assert _attr(client, sc.GEN_AI_OPERATION_NAME) == ("string_value", "chat")
+    assert _attr(client, sc.GEN_AI_PROVIDER_NAME) == ("string_value", call.provider_name)
+    assert _attr(client, sc.GEN_AI_REQUEST_MODEL) == ("string_value", call.model)
+    assert _attr(client, sc.GEN_AI_REQUEST_MAX_TOKENS) == ("int_value", call.max_tokens)
+    id_type, response_id = _attr(client, sc.GEN_AI_RESPONSE_ID)
+    assert id_type == "string_value"
+    assert isinstance(response_id, str)
+    assert response_id.startswith("msg_fake_"), response_id
+    response_model = call.model.split("/", 1)[1] + fp.MODEL_SUFFIX
+    assert _attr(client, sc.GEN_AI_RESPONSE_MODEL) == ("string_value", response_model)
+    assert _attr(client, sc.GEN_AI_RESPONSE_FINISH_REASONS) == ("array_value", ["stop"])
+
+    usage = _usage(client)
+    assert usage[sc.GEN_AI_USAGE_INPUT_TOKENS] == ("int_value", ANTHROPIC_INPUT_TOKENS_TOTAL), tree
+    assert usage[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] == (
+        "int_value",
+        fp.ANTHROPIC_CACHE_READ_INPUT_TOKENS,
+    )
+    assert usage[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] == (
+        "int_value",
+        fp.ANTHROPIC_CACHE_CREATION_INPUT_TOKENS,
+    )
+    assert usage[sc.GEN_AI_USAGE_OUTPUT_TOKENS] == ("int_value", fp.ANTHROPIC_OUTPUT_TOKENS)
+    cost_type, cost = usage[sc.GEN_AI_USAGE_COST]
+    assert cost_type == "double_value"
+    assert cost == pytest.approx(MESSAGES_COST)
+    if call.stream:
+        assert _attr(client, sc.GEN_AI_REQUEST_STREAM) == ("bool_value", True)
+        ttfc_type, ttfc = _attr(client, sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK)
+        assert ttfc_type == "double_value"
+        assert isinstance(ttfc, float)
+        assert ttfc > 0
+        assert _attr(client, sc.LITELLM_STREAM_COMPLETED) == ("bool_value", True)
+    else:  # a stream's headers leave before its usage is known
+        # The proxy reports the cost it computed for the same response in a header.
+        assert cost == pytest.approx(float(sent.headers["x-litellm-response-cost"]))
+
+    # Each token counted once across the whole trace.
+    counted = [_attr(s, sc.GEN_AI_USAGE_INPUT_TOKENS)[1] for s in trace]
+    assert sum(n for n in counted if isinstance(n, int)) == ANTHROPIC_INPUT_TOKENS_TOTAL, tree
 
 
 def test_server_span_has_the_http_attributes(proxy_run: ProxyRun) -> None:
@@ -417,11 +653,7 @@ def test_successful_call_has_usage_cost_and_preprocessing(proxy_run: ProxyRun, c
     client = _only(_client_spans(proxy_run, sent))
     assert client.span.status.code == Status.StatusCode.STATUS_CODE_UNSET
     if call.provider_name == "anthropic":
-        input_tokens = (
-            fp.ANTHROPIC_INPUT_TOKENS
-            + fp.ANTHROPIC_CACHE_READ_INPUT_TOKENS
-            + fp.ANTHROPIC_CACHE_CREATION_INPUT_TOKENS
-        )
+        input_tokens = ANTHROPIC_INPUT_TOKENS_TOTAL
         output_tokens = fp.ANTHROPIC_OUTPUT_TOKENS
         cache_read = fp.ANTHROPIC_CACHE_READ_INPUT_TOKENS
     else:
@@ -452,7 +684,7 @@ def test_successful_call_has_usage_cost_and_preprocessing(proxy_run: ProxyRun, c
 def test_rate_limited_call_has_one_failed_span_per_attempt(proxy_run: ProxyRun) -> None:
     sent = proxy_run.sent[CALLS.index(RATE_LIMITED)]
     clients = _client_spans(proxy_run, sent)
-    assert len(clients) == len(_provider_posts(proxy_run, RATE_LIMITED)) == RATE_LIMIT_ATTEMPTS
+    assert len(clients) == len(_provider_posts(proxy_run, sent)) == RATE_LIMIT_ATTEMPTS
     attempts = [_attr(c, sc.LITELLM_ROUTER_ATTEMPT) for c in clients]
     assert sorted(attempts, key=repr) == [("int_value", n) for n in range(1, RATE_LIMIT_ATTEMPTS + 1)]
     for client in clients:
@@ -479,7 +711,7 @@ def test_litellm_callback_is_not_used_and_nothing_is_duplicated(proxy_run: Proxy
     posts = [r for r in proxy_run.provider_requests if r.method == "POST"]
     assert len(ours) == len(posts), ([s.span.name for s in ours], [r.path for r in posts])
     for sent in proxy_run.sent:
-        assert len(_client_spans(proxy_run, sent)) == len(_provider_posts(proxy_run, sent.call))
+        assert len(_client_spans(proxy_run, sent)) == len(_provider_posts(proxy_run, sent))
         # One router span per proxy request: the proxy calls the Router once.
         routers = [
             s

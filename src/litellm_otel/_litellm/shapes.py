@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import operator
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -369,6 +370,16 @@ def router_attempt(params: Mapping[str, Any]) -> Attempt:
         deployment_id=text(field(model_info, "id")),
         fallback_depth=count(params.get("fallback_depth")),
     )
+
+
+def traced_function(function: object) -> Any:
+    """The function a Router up to 1.109 bound when it was built (`original_function`), or, when
+    that is a LiteLLM function instrument() has wrapped since, the wrapped one now in its place
+    (`litellm.<name>`): the same function, traced. Routers built before instrument() keep the
+    unwrapped one (factory_function, read from 1.79.0 … 1.109.3)."""
+    litellm = sys.modules.get("litellm")
+    current = getattr(litellm, function_name(function), None) if litellm is not None else None
+    return current if current is not None and getattr(current, "__wrapped__", None) is function else function
 
 
 def function_name(function: object) -> str:
