@@ -14,7 +14,9 @@ ends. See the README for the attribute reference.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+import sys
+from collections.abc import Callable, Collection
+from types import ModuleType
 from typing import Any, Final
 
 from opentelemetry._logs import get_logger
@@ -24,7 +26,7 @@ from opentelemetry.instrumentation.instrumentor import (  # type: ignore[attr-de
 from opentelemetry.instrumentation.utils import unwrap
 from opentelemetry.metrics import NoOpMeterProvider, get_meter
 from opentelemetry.trace import get_tracer
-from wrapt import wrap_function_wrapper
+from wrapt import register_post_import_hook, wrap_function_wrapper
 
 from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes, targets
@@ -89,6 +91,25 @@ def _warn_if_litellm_otel_callback(litellm: Any) -> None:
         )
 
 
+class _OnImport:
+    """The post-import hook that patches LiteLLM when it is first imported: once, and not at all
+    once `uninstrument()` has cancelled it (import hooks cannot be unregistered)."""
+
+    __slots__ = ("patch",)
+
+    def __init__(self, patch: Callable[[ModuleType], None]) -> None:
+        self.patch: Callable[[ModuleType], None] | None = patch
+
+    def __call__(self, litellm: ModuleType) -> None:
+        patch, self.patch = self.patch, None
+        if patch is None:
+            return
+        try:
+            patch(litellm)
+        except Exception:  # it runs inside the application's `import litellm`: never break that
+            _logger.warning("litellm-otel: could not instrument LiteLLM", exc_info=True)
+
+
 class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     """Traces LiteLLM SDK calls as OpenTelemetry GenAI spans.
 
@@ -105,6 +126,7 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     """
 
     _patched: tuple[Target, ...] = ()  # every wrapper installed
+    _on_import: _OnImport | None = None  # waiting for LiteLLM's first import
 
     @property
     def patched_targets(self) -> tuple[str, ...]:
@@ -115,10 +137,19 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         return _instruments
 
     def _instrument(self, **kwargs: Any) -> None:
-        # Imported here: importing litellm_otel (e.g. by opentelemetry-instrument's discovery)
-        # must not import LiteLLM, which is slow to import and may not be installed.
-        import litellm  # noqa: PLC0415
+        # LiteLLM is not imported here: it takes seconds and ~170 MB, which every process started
+        # under opentelemetry-instrument would pay, LiteLLM user or not. It is patched when the
+        # application first imports it (a post-import hook), or now if it already has.
+        patch = self._patcher(**kwargs)
+        litellm = sys.modules.get("litellm")
+        if litellm is not None:
+            patch(litellm)
+            return
+        self._on_import = _OnImport(patch)
+        register_post_import_hook(self._on_import, "litellm")
 
+    def _patcher(self, **kwargs: Any) -> Callable[[ModuleType], None]:
+        """What `instrument(**kwargs)` does to a LiteLLM module, ready before LiteLLM is there."""
         tracer = get_tracer(
             __name__, __version__, tracer_provider=kwargs.get("tracer_provider"), schema_url=sc.SCHEMA_URL
         )
@@ -138,18 +169,26 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             events = get_logger(
                 __name__, __version__, logger_provider=kwargs.get("logger_provider"), schema_url=sc.SCHEMA_URL
             )
-        telemetry = Telemetry(
-            tracer=tracer,
-            metrics=metrics,
-            content=capture,
-            events=events,
-            metadata_keys=metadata_keys,
-            request_hook=kwargs.get("request_hook"),
-            response_hook=kwargs.get("response_hook"),
-            lookups=Lookups.of(litellm),
-            vocabularies=backend_vocabularies(kwargs.get("vocabularies")),
-            latest_semconv=latest,
-        )
+        vocabularies = backend_vocabularies(kwargs.get("vocabularies"))
+
+        def patch(litellm: ModuleType) -> None:
+            telemetry = Telemetry(
+                tracer=tracer,
+                metrics=metrics,
+                content=capture,
+                events=events,
+                metadata_keys=metadata_keys,
+                request_hook=kwargs.get("request_hook"),
+                response_hook=kwargs.get("response_hook"),
+                lookups=Lookups.of(litellm),
+                vocabularies=vocabularies,
+                latest_semconv=latest,
+            )
+            self._patch(litellm, telemetry)
+
+        return patch
+
+    def _patch(self, litellm: ModuleType, telemetry: Telemetry) -> None:
         try:
             plan = targets.find(litellm)
         except Exception:  # a LiteLLM we cannot read must not stop the application starting
@@ -177,6 +216,9 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         _warn_if_litellm_otel_callback(litellm)
 
     def _uninstrument(self, **kwargs: Any) -> None:
+        if self._on_import is not None:
+            self._on_import.patch = None
+            self._on_import = None
         for target in self._patched:
             unwrap(target.owner, target.name)
         self._patched = ()
