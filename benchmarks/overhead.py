@@ -20,14 +20,16 @@ Modes:
   `tracemalloc` from the first call on, bare and instrumented.
 * ``profile``: cProfile over instrumented mock completions and streams.
 * ``instructions``: run under callgrind (`run.py` starts it so), the instructions per isolated
-  stream of two lengths, bare and instrumented (traces only), and per floor span: figures that
+  call (a completion, a Messages API call) and per isolated stream of two lengths (chat chunks,
+  Messages API SSE bytes), bare and instrumented, and per floor span: figures that
   repeat from run to run whatever else the machine does, where times move by ±30% between
   processes.
 
 Scenarios: the LiteLLM ``mock_response=`` path (no HTTP), real HTTP against
 `examples/fake_provider/`, and "isolated" ones where `litellm.completion` is replaced (while
-the instrumentor wraps it) by a function returning pre-built LiteLLM objects, so LiteLLM's own
-milliseconds do not bury the microseconds being measured.
+the instrumentor wraps it) by a function returning pre-built LiteLLM objects (for the Messages
+API, `litellm.anthropic_messages` by a coroutine returning a Messages dict or SSE bytes), so
+LiteLLM's own milliseconds do not bury the microseconds being measured.
 """
 
 from __future__ import annotations
@@ -249,6 +251,131 @@ def replay_chunks(chunks: list[Any], length: int) -> list[Any]:
     return assembled([content[i % len(content)] for i in range(length - 1)] + [final])
 
 
+# --- Anthropic Messages API objects for the isolated scenarios --------------------------------
+
+# `litellm.anthropic_messages` hands back Anthropic's wire format as it is (1.79 … 1.110.2): the
+# result a plain dict, a stream the provider's SSE bytes. Built here as Anthropic sends them.
+MESSAGES_MODEL = "anthropic/claude-sonnet-4-5"
+MESSAGES_MAX_TOKENS = 256  # required by the Messages API: every call sets it
+MESSAGES_SERVED_MODEL = "claude-sonnet-4-5-20250929"
+# A prompt-cached call: `input_tokens` counts only the tokens after the last cache breakpoint.
+MESSAGES_USAGE = {
+    "input_tokens": 12,
+    "cache_creation_input_tokens": 256,
+    "cache_read_input_tokens": 1024,
+    "cache_creation": {"ephemeral_5m_input_tokens": 256, "ephemeral_1h_input_tokens": 0},
+    "output_tokens": 20,
+    "service_tier": "standard",
+}
+MESSAGES_TEXT = (
+    "Refunds", " are", " issued", " within", " 14 days", " of", " purchase", ",", " to the",
+    " original", " payment", " method", ".",
+)  # fmt: skip
+# Events of a stream that are not text deltas: message_start, content_block_start, ping, then
+# content_block_stop, message_delta, message_stop (Anthropic's order).
+MESSAGES_FRAMING_EVENTS = 6
+# Events per chunk when several share one (LiteLLM yields the bytes as each read returns them:
+# one event per chunk while the provider's events arrive apart, several when reads coalesce;
+# over localhost the fake provider's whole stream came as one chunk, 1.79.0 and 1.110.2).
+MESSAGES_PACKED_EVENTS = 8
+# What LiteLLM 1.110.2's stream (`AnthropicMessagesStreamingResponse`) holds in `_hidden_params`
+# once it ended, the per-call figures made up. Carried on every release: 1.79's stream is a bare
+# async generator, with none, which costs the instrumentation a little less to read.
+MESSAGES_STREAM_HIDDEN = {
+    "additional_headers": {
+        "llm_provider-content-type": "text/event-stream; charset=utf-8",
+        "llm_provider-cache-control": "no-cache",
+        "llm_provider-request-id": "req_011CVbench",
+    },
+    "_response_ms": 412.5,
+    "litellm_overhead_time_ms": 3.1,
+    "callback_duration_ms": 0.0,
+    "litellm_call_id": "3f0c9a52-6a8b-4d0e-9a43-5c1d2b7e8f90",
+    "api_base": "https://api.anthropic.com/v1/messages",
+    "model_id": None,
+    "response_cost": 0.0,
+    "litellm_model_name": MESSAGES_MODEL,
+    "provider_response_model": None,
+}
+
+
+def messages_result() -> dict[str, Any]:
+    """A Messages API result, as `litellm.anthropic_messages` returns it: a plain dict."""
+    return {
+        "id": "msg_01XFDUDYJgAACzvnptvVoYEL",
+        "type": "message",
+        "role": "assistant",
+        "model": MESSAGES_SERVED_MODEL,
+        "content": [{"type": "text", "text": "".join(MESSAGES_TEXT)}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": dict(MESSAGES_USAGE),
+    }
+
+
+def sse_frame(event: dict[str, Any]) -> bytes:
+    return f"event: {event['type']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n".encode()
+
+
+def sse_events(length: int) -> list[bytes]:
+    """The `length` SSE events of one streamed message: message_start, content_block_start,
+    ping, text deltas, content_block_stop, message_delta (the stop reason and the final usage,
+    cumulative) and message_stop."""
+    start = {**messages_result(), "content": [], "stop_reason": None}
+    start["usage"] = {**MESSAGES_USAGE, "output_tokens": 1}
+    counts = ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens")
+    final_usage = {key: MESSAGES_USAGE[key] for key in counts}
+    deltas = [
+        {
+            "type": "content_block_delta",
+            "index": 0,
+            "delta": {"type": "text_delta", "text": MESSAGES_TEXT[i % len(MESSAGES_TEXT)]},
+        }
+        for i in range(length - MESSAGES_FRAMING_EVENTS)
+    ]
+    events: list[dict[str, Any]] = [
+        {"type": "message_start", "message": start},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        {"type": "ping"},
+        *deltas,
+        {"type": "content_block_stop", "index": 0},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+            "usage": final_usage,
+        },
+        {"type": "message_stop"},
+    ]
+    return [sse_frame(event) for event in events]
+
+
+def packed(frames: list[bytes], per_chunk: int) -> list[bytes]:
+    """The same bytes, `per_chunk` events to a chunk."""
+    return [b"".join(frames[i : i + per_chunk]) for i in range(0, len(frames), per_chunk)]
+
+
+class PrebuiltMessagesStream:
+    """LiteLLM's Messages API stream: an async iterator of SSE bytes chunks (1.110.2:
+    `AnthropicMessagesStreamingResponse`, which keeps `_hidden_params`), replaying chunks
+    built beforehand at almost no cost of its own."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._replay = iter(chunks)
+        self._hidden_params = MESSAGES_STREAM_HIDDEN
+
+    def __aiter__(self) -> PrebuiltMessagesStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        chunk = next(self._replay, None)
+        if chunk is None:
+            raise StopAsyncIteration
+        return chunk
+
+    async def aclose(self) -> None:
+        return None
+
+
 # --- scenarios ---------------------------------------------------------------------------------
 
 
@@ -261,11 +388,14 @@ class Scenario:
     group: str  # "mock", "http" or "isolated"
     call: Callable[[], int] | None = None
     acall: Callable[[], Awaitable[int]] | None = None
-    # Isolated scenarios: what litellm.completion is while the scenario runs (bare or wrapped).
+    # Isolated scenarios: what `litellm.<stands_in_for>` is while the scenario runs (bare or
+    # wrapped by the instrumentor).
     replacement: Callable[..., Any] | None = None
+    stands_in_for: str = "completion"
     metrics: bool = True  # False: instrumented with a no-op meter provider, traces only
     batch: int = 0
     chunks: int = 0
+    events: int = 0  # SSE events per stream, where a chunk holds several (0: one per chunk)
     spans_per_call: float = 0.0
     carries: dict[str, Any] = field(default_factory=dict)  # what the instrumented call recorded
     error: str | None = None
@@ -277,6 +407,7 @@ class Scenario:
             "group": self.group,
             "batch": self.batch,
             "chunks": self.chunks,
+            "events": self.events,
             "spans_per_call": self.spans_per_call,
             "carries": self.carries,
             "error": self.error,
@@ -397,6 +528,71 @@ def isolated_scenarios(*, traces_only: bool) -> list[Scenario]:
     ]
 
 
+def messages_scenarios(*, traces_only: bool) -> list[Scenario]:
+    """`litellm.anthropic_messages` (async) replaced, while the instrumentor wraps it, by a stub
+    returning a Messages dict or a stream of SSE bytes built beforehand: the call, streams of
+    one event a chunk at the two lengths (their slope is the cost per chunk), and the same
+    events several to a chunk (traces only: the cost per event)."""
+    result = messages_result()
+    short, long = sse_events(SHORT_STREAM), sse_events(LONG_STREAM)
+    packed_short, packed_long = packed(short, MESSAGES_PACKED_EVENTS), packed(long, MESSAGES_PACKED_EVENTS)
+
+    async def prebuilt_result(*args: Any, **kwargs: Any) -> Any:
+        return result
+
+    def prebuilt_stream(chunks: list[bytes]) -> Callable[..., Any]:
+        async def stream(*args: Any, **kwargs: Any) -> Any:
+            return PrebuiltMessagesStream(chunks)
+
+        return stream
+
+    async def call() -> int:
+        await litellm.anthropic_messages(
+            model=MESSAGES_MODEL, messages=MESSAGES, max_tokens=MESSAGES_MAX_TOKENS
+        )
+        return 0
+
+    async def stream() -> int:
+        return await adrain(
+            await litellm.anthropic_messages(
+                model=MESSAGES_MODEL, messages=MESSAGES, max_tokens=MESSAGES_MAX_TOKENS, stream=True
+            )
+        )
+
+    def scenario(
+        name: str, group: str, acall: Callable[[], Awaitable[int]], replacement: Any, **more: Any
+    ) -> Scenario:
+        return Scenario(
+            name, group, acall=acall, replacement=replacement, stands_in_for="anthropic_messages", **more
+        )
+
+    variants = [("isolated", True), ("isolated traces-only", False)] if traces_only else [("isolated", True)]
+    scenarios = [
+        made
+        for group, metrics in variants
+        for made in (
+            scenario("messages", group, call, prebuilt_result, metrics=metrics),
+            scenario(f"messages sse {SHORT_STREAM}", group, stream, prebuilt_stream(short), metrics=metrics),
+            scenario(f"messages sse {LONG_STREAM}", group, stream, prebuilt_stream(long), metrics=metrics),
+        )
+    ]
+    group = variants[-1][0]
+    return [
+        *scenarios,
+        *(
+            scenario(
+                f"messages sse packed {length}",
+                group,
+                stream,
+                prebuilt_stream(chunks),
+                metrics=False,
+                events=length,
+            )
+            for length, chunks in ((SHORT_STREAM, packed_short), (LONG_STREAM, packed_long))
+        ),
+    ]
+
+
 # --- the harness -----------------------------------------------------------------------------
 
 # The floor's span: what a GenAI CLIENT span of a chat call carries, 8 attributes at start and 7
@@ -487,20 +683,32 @@ class Harness:
 
     @contextlib.contextmanager
     def prepared(self, scenario: Scenario) -> Iterator[None]:
-        """For an isolated scenario, `litellm.completion` is its replacement meanwhile, and the
-        stream builder `prebuilt_assembly`: put in place while LiteLLM is bare, so the
-        instrumentor wraps the replacements."""
+        """For an isolated scenario, `litellm.completion` (or the function it stands in for) is
+        its replacement meanwhile, and the stream builder `prebuilt_assembly`: put in place
+        while LiteLLM is bare, so the instrumentor wraps the replacements."""
         if scenario.replacement is None:
             yield
             return
         self.set_instrumented(False)
-        original, original_builder = litellm.completion, litellm.stream_chunk_builder
-        litellm.completion, litellm.stream_chunk_builder = scenario.replacement, prebuilt_assembly
+        name = scenario.stands_in_for
+        original, original_builder = getattr(litellm, name), litellm.stream_chunk_builder
+        setattr(litellm, name, scenario.replacement)
+        litellm.stream_chunk_builder = prebuilt_assembly
         try:
             yield
         finally:
             self.set_instrumented(False)
-            litellm.completion, litellm.stream_chunk_builder = original, original_builder
+            setattr(litellm, name, original)
+            litellm.stream_chunk_builder = original_builder
+
+    def driven(self, scenario: Scenario) -> Callable[[], Any]:
+        """One call of the scenario as a plain function: an async one run on this loop, without
+        `settle` (a stub sets off no LiteLLM logging), for callgrind and cProfile."""
+        if scenario.acall is None:
+            assert scenario.call is not None
+            return scenario.call
+        acall, loop = scenario.acall, self.loop
+        return lambda: loop.run_until_complete(acall())
 
     def once(self, scenario: Scenario) -> int:
         if scenario.acall is not None:
@@ -671,6 +879,7 @@ def run_time(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
         scenarios = [
             *mock_scenarios(make_router()),
             *isolated_scenarios(traces_only=harness.subject.metrics),
+            *messages_scenarios(traces_only=harness.subject.metrics),
             *http_scenarios(provider),
         ]
         if args.only:  # while developing: the scenarios whose "group name" contains the text
@@ -854,12 +1063,24 @@ def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
     def isolated_stream() -> None:
         drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
 
+    # The Messages API's call and a 50-event stream, one event a chunk, LiteLLM stubbed out.
+    messages, messages_stream = messages_scenarios(traces_only=False)[:2]
+    frames = sse_events(len(STREAM_TEXT) // 3 + 1)
+
+    async def prebuilt_messages_stream(*args: Any, **kwargs: Any) -> Any:
+        return PrebuiltMessagesStream(frames)
+
+    messages.name, messages_stream.name = "isolated messages", "isolated messages stream"
+    messages_stream.replacement = prebuilt_messages_stream
+
     cases = (
         (Scenario("completion", "mock"), completion, args.profile_calls),
         (Scenario("stream", "mock"), stream, max(10, args.profile_calls // 20)),
         # Our code alone: LiteLLM replaced by a stub, as in the isolated timing scenarios.
         (Scenario("isolated completion", "isolated", replacement=prebuilt_response), completion, 5000),
         (Scenario("isolated stream", "isolated", replacement=prebuilt_stream), isolated_stream, 500),
+        (messages, harness.driven(messages), 5000),
+        (messages_stream, harness.driven(messages_stream), 500),
     )
     results = {}
     for scenario, call, calls in cases:
@@ -961,20 +1182,13 @@ def run_instructions(harness: Harness, args: argparse.Namespace) -> dict[str, An
     def stream() -> None:
         drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
 
-    # The timed isolated completion (LiteLLM stubbed out): bare, traced, and traced with metrics.
+    # The timed isolated calls (LiteLLM stubbed out): bare, traced, and traced with metrics.
     call = isolated_scenarios(traces_only=False)[0]
-    assert call.call is not None and call.name == "completion"
-    row: dict[str, Any] = {}
-    with harness.prepared(call):
-        for key, on, metrics in (("bare", False, False), ("inst", True, False), ("inst_metrics", True, True)):
-            harness.set_instrumented(on, metrics=metrics)
-            row[key] = counter.count(f"{key} completion", call.call, INSTRUCTION_CALLS)
-            row[f"{key}_spans"] = bool(harness.spans())
-    counts["completion"] = row
-    log(
-        f"  instructions completion: bare {row['bare']:.0f}, traced {row['inst']:.0f}, "
-        f"with metrics {row['inst_metrics']:.0f}"
-    )
+    assert call.name == "completion"
+    counts["completion"] = call_counts(harness, counter, call)
+    messages = messages_scenarios(traces_only=False)
+    assert messages[0].name == "messages"
+    counts["messages"] = call_counts(harness, counter, messages[0])
     lengths = (
         ("short", SHORT_STREAM, INSTRUCTION_CALLS),
         ("long", INSTRUCTION_LONG_STREAM, INSTRUCTION_CALLS // 5),
@@ -1004,8 +1218,82 @@ def run_instructions(harness: Harness, args: argparse.Namespace) -> dict[str, An
     )
     counts["per_chunk"] = per_chunk
     counts["per_stream"] = (short["inst"] - short["bare"]) - SHORT_STREAM * per_chunk
+    counts["messages_streams"] = messages_stream_counts(harness, counter, messages[1])
     counts["mock"] = mock_completion_counts(harness, counter)
     return {"instructions": counts}
+
+
+def traces(harness: Harness, scenario: Scenario) -> bool:
+    """Whether one instrumented call of the scenario made a span (uncounted): a subject that does
+    not trace it is not counted on it."""
+    with harness.prepared(scenario):
+        harness.set_instrumented(True, metrics=False)
+        harness.spans()
+        harness.driven(scenario)()
+        return bool(harness.spans())
+
+
+def call_counts(harness: Harness, counter: Callgrind, call: Scenario) -> dict[str, Any]:
+    """Instructions per isolated call: bare, traced, and traced with metrics; only whether it
+    was traced when this subject makes no span for it."""
+    if not traces(harness, call):
+        log(f"  instructions {call.name}: not traced by this subject, not counted")
+        return {"inst_spans": False}
+    row: dict[str, Any] = {}
+    one = harness.driven(call)
+    with harness.prepared(call):
+        for key, on, metrics in (("bare", False, False), ("inst", True, False), ("inst_metrics", True, True)):
+            harness.set_instrumented(on, metrics=metrics)
+            row[key] = counter.count(f"{key} {call.name}", one, INSTRUCTION_CALLS)
+            row[f"{key}_spans"] = bool(harness.spans())
+    log(
+        f"  instructions {call.name}: bare {row['bare']:.0f}, traced {row['inst']:.0f}, "
+        f"with metrics {row['inst_metrics']:.0f}"
+    )
+    return row
+
+
+def messages_stream_counts(harness: Harness, counter: Callgrind, stream: Scenario) -> dict[str, Any]:
+    """Instructions per isolated Messages API stream (one SSE event a chunk) of the two counted
+    lengths, bare and traced (traces only), and from them per chunk and per stream."""
+    if not traces(harness, stream):
+        log(f"  instructions {stream.name}: not traced by this subject, not counted")
+        return {"traced": False}
+    counts: dict[str, Any] = {"traced": True}
+    for name, length, n in (
+        ("short", SHORT_STREAM, INSTRUCTION_CALLS),
+        ("long", INSTRUCTION_LONG_STREAM, INSTRUCTION_CALLS // 5),
+    ):
+        frames = sse_events(length)
+
+        async def prebuilt(*a: Any, _frames: list[bytes] = frames, **k: Any) -> Any:
+            return PrebuiltMessagesStream(_frames)
+
+        scenario = Scenario(
+            f"messages sse {length}",
+            "isolated",
+            acall=stream.acall,
+            replacement=prebuilt,
+            stands_in_for=stream.stands_in_for,
+            metrics=False,
+        )
+        one = harness.driven(scenario)
+        row: dict[str, Any] = {"chunks": length}
+        with harness.prepared(scenario):
+            for on in (False, True):
+                harness.set_instrumented(on, metrics=False)
+                key = "inst" if on else "bare"
+                row[key] = counter.count(f"{key} {scenario.name}", one, n)
+                row[f"{key}_spans"] = bool(harness.spans())
+        counts[name] = row
+        log(f"  instructions {scenario.name}: bare {row['bare']:.0f}, instrumented {row['inst']:.0f}")
+    short, long = counts["short"], counts["long"]
+    per_chunk = ((long["inst"] - long["bare"]) - (short["inst"] - short["bare"])) / (
+        INSTRUCTION_LONG_STREAM - SHORT_STREAM
+    )
+    counts["per_chunk"] = per_chunk
+    counts["per_stream"] = (short["inst"] - short["bare"]) - SHORT_STREAM * per_chunk
+    return counts
 
 
 # A batch of LiteLLM mock completions under callgrind, and how long it waits at its end for the

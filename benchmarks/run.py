@@ -437,31 +437,43 @@ def scenario_rows(result: dict[str, Any]) -> tuple[list[Row], dict[str, str]]:
                     cpu_rounds=tuple(v / n for v in cpu),
                 )
             )
+    lengths = result["isolated_stream_lengths"]
     for group in ("isolated", "isolated traces-only"):
-        rows.extend(chunk_rows(by_name, group, result["isolated_stream_lengths"]))
+        for stream, what in CHUNK_SLOPES:
+            rows.extend(chunk_rows(by_name, group, lengths, stream, what))
     return rows, failed
 
 
-def chunk_rows(by_name: dict[str, dict[str, Any]], group: str, lengths: list[int]) -> list[Row]:
+# The isolated streams measured at two lengths, by the name their scenarios start with, and what
+# their slope rows are called: LiteLLM's chat chunks; the Messages API's SSE bytes, one event a
+# chunk and several to a chunk (the slope then per event).
+CHUNK_SLOPES = (("stream", ""), ("messages sse", "messages "), ("messages sse packed", "messages packed "))
+
+
+def chunk_rows(
+    by_name: dict[str, dict[str, Any]], group: str, lengths: list[int], stream: str = "stream", what: str = ""
+) -> list[Row]:
     """Per-chunk cost as the slope between the isolated short and long streams, round by round,
-    and the per-stream cost that remains."""
-    short, long = (by_name.get(f"{group} stream {n}") for n in lengths)
+    and the per-stream cost that remains; per SSE event for streams whose chunks hold several."""
+    short, long = (by_name.get(f"{group} {stream} {n}") for n in lengths)
     if not short or not long or short["error"] or long["error"]:
         return []
     pairs = list(zip(short["rounds"], long["rounds"], strict=False))
-    span = long["chunks"] - short["chunks"]
+    unit = "event" if short.get("events") else "chunk"
+    first, last = (s.get("events") or s["chunks"] for s in (short, long))
+    span = last - first
     slopes: dict[str, list[float]] = {}
     fixed: dict[str, list[float]] = {}
     for field in ("wall", "cpu"):
         s = [(b[f"inst_{field}"] - b[f"bare_{field}"]) / 1000 for b, _ in pairs]
         lo = [(b[f"inst_{field}"] - b[f"bare_{field}"]) / 1000 for _, b in pairs]
         slopes[field] = [(y - x) / span for x, y in zip(s, lo, strict=True)]
-        fixed[field] = [x - k * short["chunks"] for x, k in zip(s, slopes[field], strict=True)]
+        fixed[field] = [x - k * first for x, k in zip(s, slopes[field], strict=True)]
     count = f"x{len(pairs)}"
     return [
         Row(
-            f"{group} per chunk (slope {lengths[0]}->{lengths[1]})",
-            f"{group} per chunk",
+            f"{group} {what}per {unit} (slope {lengths[0]}->{lengths[1]})",
+            f"{group} {what}per {unit}",
             count,
             None,
             None,
@@ -471,8 +483,8 @@ def chunk_rows(by_name: dict[str, dict[str, Any]], group: str, lengths: list[int
             cpu_rounds=tuple(slopes["cpu"]),
         ),
         Row(
-            f"{group} per stream w/o chunks",
-            f"{group} per stream",
+            f"{group} {what}per stream w/o {unit}s",
+            f"{group} {what}per stream",
             count,
             None,
             None,
@@ -530,8 +542,11 @@ def in_floors(row: Row, result: dict[str, Any], prefix: str = "") -> Stats:
     return quartiles([value / floor for value, floor in zip(row.cpu_rounds, floors, strict=True)])
 
 
+# The scenario column: the longest label, "isolated traces-only messages packed per event (slope
+# 10->410)", fits.
+LABEL_WIDTH = 62
 HEADER = (
-    f"{'scenario':<46} {'batch':>7} {'spans':>5} {'bare wall':>9} {'bare CPU':>9}  "
+    f"{'scenario':<{LABEL_WIDTH}} {'batch':>7} {'spans':>5} {'bare wall':>9} {'bare CPU':>9}  "
     f"{'added wall [IQR]':<26} {'added CPU [IQR]':<26} {'+wall':>7} {'+CPU':>7} {'CPU/floor':>9}"
 )
 
@@ -551,12 +566,13 @@ def subject_table(result: dict[str, Any]) -> list[str]:
     for row in rows:
         spans = f"{row.spans:>5g}" if row.spans is not None else f"{'':>5}"
         lines.append(
-            f"{row.label:<46} {row.batch:>7} {spans} {fmt(row.bare_wall, 9)} {fmt(row.bare_cpu, 9)}  "
+            f"{row.label:<{LABEL_WIDTH}} {row.batch:>7} {spans} "
+            f"{fmt(row.bare_wall, 9)} {fmt(row.bare_cpu, 9)}  "
             f"{fmt_stats(row.added_wall):<26} {fmt_stats(row.added_cpu):<26} "
             f"{percent(row.added_wall[1], row.bare_wall)} {percent(row.added_cpu[1], row.bare_cpu)} "
             f"{in_floors(row, result)[1]:>8.2f}x" + (f"  !! {row.note}" if row.note else "")
         )
-    lines.extend(f"{key:<46} not measurable: {reason}" for key, reason in failed.items())
+    lines.extend(f"{key:<{LABEL_WIDTH}} not measurable: {reason}" for key, reason in failed.items())
     return lines
 
 
@@ -571,7 +587,10 @@ def comparison_table(results: dict[str, dict[str, Any]], order: list[str]) -> li
                     keys.append(row.key)
                     labels[row.key] = row.key if row.label.startswith(" ") else row.label
     width = 28
-    lines = [f"{'scenario':<46} " + " ".join(f"{SHORT_LABELS[s]:<{width}}" for s in order if s in tables)]
+    lines = [
+        f"{'scenario':<{LABEL_WIDTH}} "
+        + " ".join(f"{SHORT_LABELS[s]:<{width}}" for s in order if s in tables)
+    ]
     for key in keys:
         cells = []
         for subject in order:
@@ -583,7 +602,7 @@ def comparison_table(results: dict[str, dict[str, Any]], order: list[str]) -> li
                 cells.append(f"{fmt_stats(found.added_cpu).strip():<{width}}")
             else:
                 cells.append(f"{'n/a' if key not in failed else 'not measurable':<{width}}")
-        lines.append(f"{labels[key]:<46} " + " ".join(cells))
+        lines.append(f"{labels[key]:<{LABEL_WIDTH}} " + " ".join(cells))
     return lines
 
 
@@ -592,7 +611,7 @@ def carries_table(results: dict[str, dict[str, Any]], order: list[str]) -> list[
     and metric points per call."""
     width = 38
     subjects = [s for s in order if s in results]
-    lines = [f"{'scenario':<46} " + " ".join(f"{SHORT_LABELS[s]:<{width}}" for s in subjects)]
+    lines = [f"{'scenario':<{LABEL_WIDTH}} " + " ".join(f"{SHORT_LABELS[s]:<{width}}" for s in subjects)]
     keys: list[str] = []
     for subject in subjects:
         keys.extend(
@@ -613,7 +632,7 @@ def carries_table(results: dict[str, dict[str, Any]], order: list[str]) -> list[
                 f"cost {'yes' if carries['cost'] else 'NO'}, {carries['points']:g} pts"
             )
             cells.append(f"{cell:<{width}}")
-        lines.append(f"{key:<46} " + " ".join(cells))
+        lines.append(f"{key:<{LABEL_WIDTH}} " + " ".join(cells))
     return lines
 
 
@@ -651,10 +670,13 @@ def targets(results: dict[str, dict[str, Any]]) -> list[Verdict]:
     verdicts: list[Verdict] = []
     # One call, our code alone (LiteLLM stubbed out): traces only against the span floor, with
     # metrics against the span plus the same four points (duration, input, output, cost); each
-    # round against the floor timed in that round (see in_floors).
+    # round against the floor timed in that round (see in_floors). The Messages API's call
+    # (`litellm.anthropic_messages`) within the same targets as chat's.
     for key, prefix, what in (
         ("isolated traces-only completion", "", "floor"),
         ("isolated completion", "metrics_", "floor with metrics (4 points)"),
+        ("isolated traces-only messages", "", "floor"),
+        ("isolated messages", "metrics_", "floor with metrics (4 points)"),
     ):
         row = by_key.get(key)
         if row is None:
@@ -671,18 +693,54 @@ def targets(results: dict[str, dict[str, Any]]) -> list[Verdict]:
                 + (f"; litellm-otel recorded {points:g} points per call" if points is not None else ""),
             )
         )
-    chunk = by_key.get("isolated per chunk")
-    verdicts.append(
-        (MISSED, "streamed chunk: not measured")
-        if chunk is None
-        else (
-            _gate(chunk.added_cpu[1] <= CHUNK_TARGET_US),
-            f"streamed chunk (isolated slope): added CPU {chunk.added_cpu[1]:.2f} us "
-            f"= {ratio(chunk.added_cpu[1], CHUNK_TARGET_US)} the {CHUNK_TARGET_US:g} us target",
+    for key, what in (
+        ("isolated per chunk", "streamed chunk"),
+        ("isolated messages per chunk", "Messages API SSE chunk, one event a chunk"),
+    ):
+        chunk = by_key.get(key)
+        verdicts.append(
+            (MISSED, f"{what}: not measured")
+            if chunk is None
+            else (
+                _gate(chunk.added_cpu[1] <= CHUNK_TARGET_US),
+                f"{what} (isolated slope): added CPU {chunk.added_cpu[1]:.2f} us "
+                f"= {ratio(chunk.added_cpu[1], CHUNK_TARGET_US)} the {CHUNK_TARGET_US:g} us target",
+            )
         )
-    )
+    verdicts.extend(messages_stream_figures(ours, by_key))
     verdicts.extend(stream_targets(results, by_key))
     verdicts.extend(peer_comparisons(results, by_key, metrics_floor_cpu[1]))
+    return verdicts
+
+
+def messages_stream_figures(ours: dict[str, Any], by_key: dict[str, Row]) -> list[Verdict]:
+    """Reported: a Messages API stream's fixed cost (no peer traces `litellm.anthropic_messages`
+    to compare it with) and its cost per event where several events share a chunk."""
+    verdicts: list[Verdict] = []
+    per_stream = by_key.get("isolated traces-only messages per stream")
+    chat = by_key.get("isolated traces-only per stream")
+    if per_stream is not None:
+        carries = _carries(ours, "isolated traces-only messages sse 10")
+        verdicts.append(
+            (
+                INFO,
+                f"Messages API stream, fixed cost (isolated, traces only): added CPU "
+                f"{per_stream.added_cpu[1]:.1f} us = {in_floors(per_stream, ours)[1]:.2f} floors"
+                + (f" (chat's {in_floors(chat, ours)[1]:.2f})" if chat is not None else "")
+                + f"; usage {yes_no(carries.get('usage'))}, cost {yes_no(carries.get('cost'))} on its span",
+            )
+        )
+    packed = by_key.get("isolated traces-only messages packed per event")
+    packed_stream = by_key.get("isolated traces-only messages packed per stream")
+    if packed is not None and packed_stream is not None:
+        verdicts.append(
+            (
+                INFO,
+                "Messages API SSE events, several a chunk (isolated slope, traces only): added CPU "
+                f"{packed.added_cpu[1]:.2f} us per event, {packed_stream.added_cpu[1]:.1f} us per stream "
+                "w/o events",
+            )
+        )
     return verdicts
 
 
@@ -806,28 +864,43 @@ def instruction_targets(counted: dict[str, dict[str, Any]], why_not: dict[str, s
 
 
 def call_instruction_targets(ours: dict[str, Any]) -> list[Verdict]:
-    """One call <= FLOOR_FACTOR x its floor: traces only against the floor span, with metrics
-    against the floor span plus the same four points; the timed targets again, in callgrind's
-    counts from one process. (On 2026-12-02 the with-metrics counts read 725k or 495k for the
-    floor from run to run, every thread counted as one; on 2026-12-03 fourteen counts in eight
-    processes read 725.2k-727.9k, before and after LiteLLM's worker threads started. The
-    threads are now counted apart, so a worker thread's share of a batch shows in the log.)"""
-    call = ours.get("completion")
-    if not call or not call.get("inst_spans"):
-        return [(INFO, "instructions per call: no traced completion was counted")]
+    """One call <= FLOOR_FACTOR x its floor, a chat completion and a Messages API call: traces
+    only against the floor span, with metrics against the floor span plus the same four points;
+    the timed targets again, in callgrind's counts from one process. (On 2026-12-02 the
+    with-metrics counts read 725k or 495k for the floor from run to run, every thread counted as
+    one; on 2026-12-03 fourteen counts in eight processes read 725.2k-727.9k, before and after
+    LiteLLM's worker threads started. The threads are now counted apart, so a worker thread's
+    share of a batch shows in the log.)"""
     verdicts: list[Verdict] = []
-    for key, floor, label in (
-        ("inst", ours["floor"], "the floor"),
-        ("inst_metrics", ours["floor_metrics"], "the floor with metrics (4 points)"),
-    ):
-        added = call[key] - call["bare"]
-        times = added / floor
+    for name, what in (("completion", "isolated completion"), ("messages", "isolated Messages API call")):
+        call = ours.get(name)
+        if not call or "inst" not in call or not call.get("inst_spans"):
+            verdicts.append((INFO, f"{what}, in instructions: no traced call was counted"))
+            continue
+        for key, floor, label in (
+            ("inst", ours["floor"], "the floor"),
+            ("inst_metrics", ours["floor_metrics"], "the floor with metrics (4 points)"),
+        ):
+            added = call[key] - call["bare"]
+            times = added / floor
+            verdicts.append(
+                (
+                    _gate(0 < times <= FLOOR_FACTOR),
+                    f"{what}, {'traces only' if key == 'inst' else 'with metrics'}, in "
+                    f"instructions (callgrind): {added / 1000:.0f}k = {times:.2f}x {label} "
+                    f"{floor / 1000:.0f}k (target <= {FLOOR_FACTOR:g}x)",
+                )
+            )
+    streams = ours.get("messages_streams")
+    if streams and streams.get("traced"):
         verdicts.append(
             (
-                _gate(0 < times <= FLOOR_FACTOR),
-                f"isolated completion, {'traces only' if key == 'inst' else 'with metrics'}, in "
-                f"instructions (callgrind): {added / 1000:.0f}k = {times:.2f}x {label} "
-                f"{floor / 1000:.0f}k (target <= {FLOOR_FACTOR:g}x)",
+                INFO,
+                "Messages API stream, one SSE event a chunk, in instructions (callgrind, traces only): "
+                f"{streams['per_chunk'] / 1000:.1f}k per chunk (chat's {ours['per_chunk'] / 1000:.1f}k), "
+                f"{streams['per_stream'] / 1000:.0f}k per stream w/o chunks = "
+                f"{streams['per_stream'] / ours['floor']:.2f} floors (chat's "
+                f"{ours['per_stream'] / ours['floor']:.2f})",
             )
         )
     return verdicts
@@ -923,6 +996,10 @@ def profile_lines(result: dict[str, Any]) -> list[str]:
             "stream": "50-chunk mock streams, read to the end",
             "isolated completion": "completions, LiteLLM replaced by a stub (our code and the SDK alone)",
             "isolated stream": "50-chunk streams, LiteLLM replaced by a stub replaying its chunks",
+            "isolated messages": "Messages API calls (litellm.anthropic_messages replaced by a stub "
+            "returning a Messages dict)",
+            "isolated messages stream": "50-event Messages API streams, one SSE event a chunk "
+            "(litellm.anthropic_messages replaced by a stub replaying them)",
         }.get(name, name)
         lines.append(
             f"cProfile, {calls} instrumented {what}; us per call, inflated by the profiler: total "
@@ -969,16 +1046,49 @@ def instructions_table(counted: dict[str, dict[str, Any]], order: list[str]) -> 
     )
     for subject in order:
         c = counted.get(subject, {}).get("instructions", {})
-        call = c.get("completion")
-        if not call:
-            continue
-        traced, metered = call["inst"] - call["bare"], call["inst_metrics"] - call["bare"]
-        lines.append(
-            f"{SHORT_LABELS[subject]:<30} {c['floor']:>8.0f} {c['floor_metrics']:>14.0f} "
-            f"{call['bare']:>9.0f} {traced:>9.0f} {traced / c['floor']:>5.2f}x "
-            f"{metered:>9.0f} {metered / c['floor_metrics']:>5.2f}x"
-        )
+        for name, suffix in (("completion", ""), ("messages", " (Messages API)")):
+            call = c.get(name)
+            if not call:
+                continue
+            if "inst" not in call:
+                lines.append(
+                    f"{SHORT_LABELS[subject] + suffix:<30} not traced: its instrumented call made no span"
+                )
+                continue
+            traced, metered = call["inst"] - call["bare"], call["inst_metrics"] - call["bare"]
+            lines.append(
+                f"{SHORT_LABELS[subject] + suffix:<30} {c['floor']:>8.0f} {c['floor_metrics']:>14.0f} "
+                f"{call['bare']:>9.0f} {traced:>9.0f} {traced / c['floor']:>5.2f}x "
+                f"{metered:>9.0f} {metered / c['floor_metrics']:>5.2f}x"
+            )
+    lines.extend(messages_instructions_lines(counted, order))
     lines.extend(mock_instructions_lines(counted, order))
+    return lines
+
+
+def messages_instructions_lines(counted: dict[str, dict[str, Any]], order: list[str]) -> list[str]:
+    """The Messages API's isolated streams, one SSE event a chunk, bare and traced (traces only)."""
+    rows = [
+        (subject, c["floor"], c["messages_streams"])
+        for subject in order
+        if (c := counted.get(subject, {}).get("instructions", {})).get("messages_streams", {}).get("traced")
+    ]
+    if not rows:
+        return []
+    first = rows[0][2]
+    short, long = f"{first['short']['chunks']} chunks", f"{first['long']['chunks']} chunks"
+    lines = [
+        "Messages API streams (litellm.anthropic_messages stubbed out, SSE bytes, one event a chunk), "
+        "traces only",
+        f"{'subject':<30} {'floor':>8} {'bare ' + short:>16} {'inst ' + short:>16} {'bare ' + long:>17} "
+        f"{'inst ' + long:>17} {'per chunk':>10} {'per stream':>11} {'in floors':>10}",
+    ]
+    for subject, floor, m in rows:
+        lines.append(
+            f"{SHORT_LABELS[subject]:<30} {floor:>8.0f} {m['short']['bare']:>16.0f} "
+            f"{m['short']['inst']:>16.0f} {m['long']['bare']:>17.0f} {m['long']['inst']:>17.0f} "
+            f"{m['per_chunk']:>10.0f} {m['per_stream']:>11.0f} {m['per_stream'] / floor:>10.2f}"
+        )
     return lines
 
 
@@ -1035,8 +1145,9 @@ def print_report(measured: Measured, order: list[str]) -> None:
             "in microseconds, the rounds pooled from each subject's processes (interleaved with the "
             "other subjects'); wall = perf_counter, CPU = process_time (all threads). mock = "
             "mock_response=, no HTTP; http = real HTTP to examples/fake_provider/; isolated = "
-            "litellm.completion replaced by a stub returning pre-built LiteLLM objects, so the bare call "
-            "costs ~0 and only the instrumentation is timed. spans = spans per instrumented call."
+            "litellm.completion (messages: litellm.anthropic_messages) replaced by a stub returning "
+            "pre-built LiteLLM objects (a Messages dict, SSE bytes), so the bare call costs ~0 and only "
+            "the instrumentation is timed. spans = spans per instrumented call."
         )
     for subject in order:
         if subject in results:

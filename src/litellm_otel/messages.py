@@ -23,7 +23,7 @@ from litellm_otel import content
 from litellm_otel import semconv as sc
 from litellm_otel.content import Budget, Message, Part
 from litellm_otel.extract import Attributes
-from litellm_otel.readers import MAX_TEXT, count, field, fields, text
+from litellm_otel.readers import MAX_INT, MAX_TEXT, count, field, fields, text
 from litellm_otel.stream_state import ChunkClock
 
 # Anthropic's stop reasons as the finish reasons our chat spans carry for Anthropic (LiteLLM maps
@@ -44,18 +44,28 @@ def finish_reason(stop_reason: object) -> str | None:
     return None if reason is None else FINISH_REASONS.get(reason, reason)
 
 
+def _count(value: object) -> int | None:
+    # A plain int in range is taken as is (every count of every call): count() is for the rest.
+    return value if type(value) is int and 0 <= value <= MAX_INT else count(value)
+
+
 def usage_attributes(usage: object) -> Attributes:
     """`gen_ai.usage.*` from a Messages API usage (`input_tokens`, `cache_read_input_tokens`,
     `cache_creation_input_tokens`, `output_tokens`); a count absent stays absent, a reported
     0 is kept."""
-    read = fields(usage)
-    if not read:
-        return {}
     attributes: Attributes = {}
-    uncached = count(read.get("input_tokens"))
-    cache_read = count(read.get("cache_read_input_tokens"))
-    cache_write = count(read.get("cache_creation_input_tokens"))
-    output = count(read.get("output_tokens"))
+    _add_usage(attributes, usage)
+    return attributes
+
+
+def _add_usage(attributes: Attributes, usage: object) -> None:
+    read = usage if type(usage) is dict else fields(usage)
+    if not read:
+        return
+    uncached = _count(read.get("input_tokens"))
+    cache_read = _count(read.get("cache_read_input_tokens"))
+    cache_write = _count(read.get("cache_creation_input_tokens"))
+    output = _count(read.get("output_tokens"))
     total_input = None if uncached is None else uncached + (cache_read or 0) + (cache_write or 0)
     if total_input is not None:
         attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = total_input
@@ -67,55 +77,38 @@ def usage_attributes(usage: object) -> Attributes:
         attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output
         if total_input is not None:
             attributes[sc.GEN_AI_USAGE_TOTAL_TOKENS] = total_input + output
-    return attributes
-
-
-def priced_usage(attributes: Mapping[str, Any]) -> dict[str, int] | None:
-    """The usage attributes in the shape LiteLLM prices a chat usage from (`prompt_tokens`
-    including the cache counts, which are also given apart), or None without an input count."""
-    prompt = attributes.get(sc.GEN_AI_USAGE_INPUT_TOKENS)
-    if not isinstance(prompt, int):
-        return None
-    completion = attributes.get(sc.GEN_AI_USAGE_OUTPUT_TOKENS)
-    completion = completion if isinstance(completion, int) else 0
-    usage = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
-    for name, key in (
-        ("cache_read_input_tokens", sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS),
-        ("cache_creation_input_tokens", sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS),
-    ):
-        value = attributes.get(key)
-        if isinstance(value, int):
-            usage[name] = value
-    return usage
 
 
 def _identity(read: Mapping[str, Any] | Any, attributes: Attributes) -> None:
-    response_id = text(read.get("id"))
-    if response_id is not None:
-        attributes[sc.GEN_AI_RESPONSE_ID] = response_id
-    model = text(read.get("model"))
-    if model is not None:
-        attributes[sc.GEN_AI_RESPONSE_MODEL] = model
+    # text(), inline: read on every result.
+    response_id = read.get("id")
+    if type(response_id) is str and response_id:
+        attributes[sc.GEN_AI_RESPONSE_ID] = response_id[:MAX_TEXT]
+    model = read.get("model")
+    if type(model) is str and model:
+        attributes[sc.GEN_AI_RESPONSE_MODEL] = model[:MAX_TEXT]
 
 
 def response_attributes(result: object) -> Attributes:
-    """Response id, model, finish reason and usage of a Messages API result (a dict, or an
-    object of the same fields)."""
-    read = fields(result)
+    """Response id, model, finish reason and usage of a Messages API result (a dict, as LiteLLM
+    returns it, or an object of the same fields)."""
+    read = result if type(result) is dict else fields(result)
     attributes: Attributes = {}
     _identity(read, attributes)
     reason = finish_reason(read.get("stop_reason"))
     if reason is not None:
         attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = [reason]
-    attributes.update(usage_attributes(read.get("usage")))
+    _add_usage(attributes, read.get("usage"))
     return attributes
 
 
 # A line of a stream longer than this is none of the events read here (message_start and
 # message_delta are a few hundred bytes; text deltas are short): it is skipped, not buffered.
 _MAX_LINE: Final = 1 << 16
-# Cheap tests, per chunk, of whether a chunk's complete lines hold an event worth decoding.
-_WATCHED: Final = (b'"message_start"', b'"message_delta"', b'"error"')
+# Cheap tests, per chunk, of whether a chunk may hold an event worth decoding: every event but
+# the content blocks' (message_start, message_delta, message_stop; error).
+_MESSAGE_EVENT: Final = b'"message_'
+_ERROR_EVENT: Final = b'"error"'
 
 
 class MessagesStream(ChunkClock):
@@ -146,14 +139,15 @@ class MessagesStream(ChunkClock):
             self.first_chunk_at = now
         self.last_chunk_at = now
         self.chunk_count += 1
-        if type(chunk) is bytes:
-            self._add_bytes(chunk)
-        elif isinstance(chunk, str):
-            self._add_bytes(chunk.encode("utf-8", "replace"))
-        elif isinstance(chunk, Mapping):
-            self._event(chunk)
-
-    def _add_bytes(self, chunk: bytes) -> None:
+        if type(chunk) is not bytes:
+            if isinstance(chunk, str):
+                chunk = chunk.encode("utf-8", "replace")
+            elif isinstance(chunk, Mapping):
+                self._event(chunk)
+                return
+            else:
+                return
+        # Per chunk, mostly a content delta: two searches, and nothing decoded.
         if self._skipping:
             end = chunk.find(b"\n")
             if end < 0:
@@ -165,11 +159,12 @@ class MessagesStream(ChunkClock):
         if end < 0:
             self._keep(data)
             return
-        self._keep(data[end + 1 :])
-        lines = data[:end]
-        if self.blocks is None and not any(marker in lines for marker in _WATCHED):
+        self._pending = b""
+        if end + 1 < len(data):
+            self._keep(data[end + 1 :])
+        if self.blocks is None and _MESSAGE_EVENT not in data and _ERROR_EVENT not in data:
             return
-        for line in lines.split(b"\n"):
+        for line in data[:end].split(b"\n"):
             if line.startswith(b"data:"):
                 try:
                     event = json.loads(line[5:])
@@ -239,7 +234,7 @@ class MessagesStream(ChunkClock):
         reason = finish_reason(self.stop_reason)
         if reason is not None:
             attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = [reason]
-        attributes.update(usage_attributes(self.usage))
+        _add_usage(attributes, self.usage)
         return attributes
 
     def output_messages(self, budget: Budget) -> list[Message]:

@@ -581,11 +581,9 @@ class MessagesCall(Call):
         return attributes
 
     def _add_cost(self, attributes: extract.Attributes) -> None:
-        usage = messages.priced_usage(attributes)
-        if usage is not None:
-            cost = self._telemetry.lookups.usage_cost(self._params.get("model"), usage, attributes)
-            if cost is not None:
-                attributes[sc.GEN_AI_USAGE_COST] = cost
+        cost = self._telemetry.lookups.tokens_cost(self._params.get("model"), attributes)
+        if cost is not None:
+            attributes[sc.GEN_AI_USAGE_COST] = cost
 
     def _request_content(self, max_length: int) -> tuple[tuple[str, list[Any]], ...]:
         params = self._params

@@ -11,13 +11,20 @@ from typing import Any, Final
 
 from litellm_otel import extract, readers
 from litellm_otel import semconv as sc
-from litellm_otel._litellm.prices import PriceCache, counted_token_counts, plain_token_counts
+from litellm_otel._litellm.prices import (
+    PriceCache,
+    counted_token_counts,
+    plain_token_counts,
+    reported_token_counts,
+)
 
 _logger: Final = logging.getLogger(__name__)
 
 _Route = tuple[str | None, str | None]
 _NOT_PRICED: Final = object()  # no `response_cost` in a result's `_hidden_params`
 _NO_ATTRIBUTES: Final[Mapping[str, extract.AttributeValue]] = {}
+_OPTIONAL_BUT_MAX_TOKENS: Final = extract.OPTIONAL_PARAMS - {"max_tokens"}
+_FULL_BUILD: Final = object()  # a call whose start attributes are built in full, not copied
 
 
 def _span_name(operation: str, attributes: Mapping[str, extract.AttributeValue]) -> str:
@@ -55,7 +62,8 @@ class Lookups:
         # A call's whole start attributes, once per operation, model, stream flag and route, for
         # the calls that set no other request parameter (most calls).
         self._request_template: Callable[
-            [str, str, bool, str | None, str | None], tuple[Mapping[str, extract.AttributeValue], str]
+            [str, str, bool, str | None, str | None, Any],
+            tuple[Mapping[str, extract.AttributeValue], str],
         ] = functools.lru_cache(maxsize=1024)(self._request_template_of)
         # And those of what a result reports, once per endpoint and provider: ~1 us of every call's end.
         self._reported_route: Callable[[str | None, str | None], Mapping[str, extract.AttributeValue]] = (
@@ -66,6 +74,11 @@ class Lookups:
         self._prices: PriceCache | None = None
         if cost_per_token is not None and usage_type is not None and model_info is not None and price_map:
             self._prices = PriceCache(cost_per_token, usage_type, model_info, price_map, self._provider)
+        # Models LiteLLM's generic pricing could not price, with the price map it was asked with
+        # (identity and size): asked again only when the map changes. An unpriced model cost
+        # ~300 us of every call's end in LiteLLM's failing lookups otherwise (1.110.2).
+        self._price_map = price_map
+        self._unpriced: dict[str, tuple[int, int]] = {}
 
     @classmethod
     def of(cls, litellm: ModuleType) -> Lookups:
@@ -98,25 +111,46 @@ class Lookups:
         server (`attributes`), in a dict of its own, with the span's name: copied from a template
         when the call sets none of `extract.OPTIONAL_PARAMS`, built in full otherwise."""
         model = params.get("model")
-        if isinstance(model, str) and extract.OPTIONAL_PARAMS.isdisjoint(params):
-            provider = params.get("custom_llm_provider")
-            api_base = params.get("api_base") or params.get("base_url")
-            template, name = self._request_template(
-                operation,
-                model,
-                params.get("stream") is True,
-                provider if isinstance(provider, str) else None,
-                api_base if isinstance(api_base, str) else None,
-            )
-            return dict(template), name
+        if isinstance(model, str):
+            if extract.OPTIONAL_PARAMS.isdisjoint(params):
+                max_tokens = None
+            elif "max_tokens" in params and _OPTIONAL_BUT_MAX_TOKENS.isdisjoint(params):
+                # `max_tokens` alone: every Messages API call (it is required there), and many
+                # chat calls. A template per value: an application uses a few.
+                max_tokens = params["max_tokens"]
+                if type(max_tokens) is not int:
+                    max_tokens = _FULL_BUILD
+            else:
+                max_tokens = _FULL_BUILD
+            if max_tokens is not _FULL_BUILD:
+                provider = params.get("custom_llm_provider")
+                api_base = params.get("api_base") or params.get("base_url")
+                template, name = self._request_template(
+                    operation,
+                    model,
+                    params.get("stream") is True,
+                    provider if isinstance(provider, str) else None,
+                    api_base if isinstance(api_base, str) else None,
+                    max_tokens,
+                )
+                return dict(template), name
         attributes = extract.request_attributes(operation, params)
         attributes.update(self.attributes(params))
         return attributes, _span_name(operation, attributes)
 
     def _request_template_of(
-        self, operation: str, model: str, stream: bool, provider: str | None, api_base: str | None
+        self,
+        operation: str,
+        model: str,
+        stream: bool,
+        provider: str | None,
+        api_base: str | None,
+        max_tokens: int | None,
     ) -> tuple[Mapping[str, extract.AttributeValue], str]:
-        attributes = extract.request_attributes(operation, {"model": model, "stream": stream})
+        params: dict[str, Any] = {"model": model, "stream": stream}
+        if max_tokens is not None:
+            params["max_tokens"] = max_tokens
+        attributes = extract.request_attributes(operation, params)
         attributes.update(self._route_attributes(model, provider, api_base))
         return attributes, _span_name(operation, attributes)
 
@@ -181,6 +215,38 @@ class Lookups:
             _logger.debug("litellm-otel: LiteLLM could not price this response", exc_info=True)
             return None
 
+    def tokens_cost(self, model: object, tokens: extract.Attributes) -> float | None:
+        """USD cost of the token counts on a span (`tokens`, its `gen_ai.usage.*` attributes),
+        for a call whose result LiteLLM put no cost on: at the model's per-token rates read from
+        LiteLLM (prices.py), else through LiteLLM's own pricing (`usage_cost`)."""
+        prompt = tokens.get(sc.GEN_AI_USAGE_INPUT_TOKENS)
+        if not isinstance(model, str) or type(prompt) is not int:
+            return None
+        if self._prices is not None:
+            completion = tokens.get(sc.GEN_AI_USAGE_OUTPUT_TOKENS, 0)
+            cache_read = tokens.get(sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 0)
+            cache_write = tokens.get(sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 0)
+            reasoning = tokens.get(sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 0)
+            if type(completion) is int and type(cache_read) is int and type(cache_write) is int:
+                counts = reported_token_counts(
+                    prompt, completion, cache_read, cache_write, reasoning if type(reasoning) is int else 0
+                )
+                try:
+                    fast = None if counts is None else self._prices.cost(model, counts)
+                except Exception:
+                    fast = None
+                if fast is not None:
+                    return fast
+        return self.usage_cost(model, None, tokens)
+
+    def _known_unpriced(self, model: str) -> tuple[bool, tuple[int, int] | None]:
+        """Whether LiteLLM failed to price `model` with the current price map, and the map's mark."""
+        if self._price_map is None:
+            return False, None
+        prices = self._price_map()
+        mark = (id(prices), len(prices))
+        return self._unpriced.get(model) == mark, mark
+
     def usage_cost(
         self,
         model: object,
@@ -229,6 +295,9 @@ class Lookups:
                 fast = None if plain is None else self._prices.cost(model, plain)
                 if fast is not None:
                     return fast
+            unpriced, mark = self._known_unpriced(model)
+            if unpriced:
+                return None
             counts: dict[str, Any] = {
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,
@@ -241,7 +310,14 @@ class Lookups:
                 prompt_tokens_details={"cached_tokens": counts["cache_read_input_tokens"]},
                 **counts,
             )
-            prompt_cost, completion_cost = self._cost_per_token(model=model, usage_object=usage, **counts)
+            try:
+                prompt_cost, completion_cost = self._cost_per_token(model=model, usage_object=usage, **counts)
+            except Exception:
+                if mark is not None:
+                    if len(self._unpriced) >= 1024:
+                        self._unpriced.clear()
+                    self._unpriced[model] = mark
+                raise
             return readers.number(prompt_cost + completion_cost)
         except Exception:
             _logger.debug("litellm-otel: LiteLLM could not price this stream", exc_info=True)

@@ -135,6 +135,18 @@ def plain_token_counts(usage: object) -> TokenCounts | None:
     return _counts(prompt, completion, cache_read, cache_write, reasoning)
 
 
+def reported_token_counts(
+    prompt: int, completion: int, cache_read: int, cache_write: int, reasoning: int
+) -> TokenCounts | None:
+    """The counts a span reports (`prompt` includes the cache reads and writes, `completion` the
+    reasoning), or None when they do not add up."""
+    if not (cache_read >= 0 and cache_write >= 0 and cache_read + cache_write <= prompt):
+        return None
+    if not 0 <= reasoning <= completion:
+        return None
+    return _counts(prompt, completion, cache_read, cache_write, reasoning)
+
+
 def counted_token_counts(prompt: int, completion: int, reasoning: int = 0) -> TokenCounts | None:
     """The counts of a usage made by a tokenizer (LiteLLM's, or ours with it): text tokens and
     nothing else, so no field of it needs checking; None when they do not add up."""

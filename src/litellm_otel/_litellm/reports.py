@@ -79,7 +79,9 @@ def settle(
       (Responses API ids, 1.79 … 1.110: `resp_` + base64 of its routing data and the id).
     - `estimated`: the usage attributes the caller knows to be counted by LiteLLM, not reported.
     """
-    if estimated or provider in NO_REASONING_COUNT:
+    if estimated or (
+        provider in NO_REASONING_COUNT and sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS in attributes
+    ):
         _mark_estimates(attributes, provider, estimated)
     if provider in NO_CACHE_WRITE_COUNT and attributes.get(sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS) == 0:
         del attributes[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]
