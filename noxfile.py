@@ -1,7 +1,7 @@
 """Development tasks: `nox -s tests-quick` (the Quickstart's), `tests`, `tests-newest`, `lint`,
 `typecheck`, `demo`, `proxy`, `phoenix`, `bench`, `leaks`.
 
-The CI command (`.ci/run` runs it): `nox -s lint typecheck tests proxy phoenix`."""
+The CI command (`.ci/run` runs it): `nox -s lint typecheck tests proxy phoenix frameworks`."""
 
 from __future__ import annotations
 
@@ -184,3 +184,45 @@ def leaks(session: nox.Session) -> None:
     """20,000 calls and 5,000 abandoned streams: nothing of ours may outlive its call."""
     session.install("-e", ".[instruments]", "opentelemetry-sdk")
     session.run("python", "benchmarks/leaks.py", *session.posargs, env=OFFLINE_ENV)
+
+
+# The SDK release whose batch processor and OTLP/HTTP exporter the outage figures in README.md
+# were measured with: how long a batch is retried is the exporter's, and changes between releases.
+OUTAGE_OTEL = ("opentelemetry-sdk == 1.45.2", "opentelemetry-exporter-otlp-proto-http == 1.45.2")
+
+
+@nox.session
+def outage(session: nox.Session) -> None:
+    """The OTLP receiver down for 20 s under 15 LiteLLM calls/s, with the SDK's default settings and
+    the recommended ones: calls failed, spans lost, memory held (not in CI, about 2 minutes)."""
+    session.install("-e", ".", f"litellm == {PINNED_LITELLM[-1]}", *OUTAGE_OTEL)
+    session.run("python", "benchmarks/outage.py", *session.posargs, env=OFFLINE_ENV)
+
+
+# Agent frameworks that call LiteLLM, at the releases README.md's "Frameworks" section was read
+# from. The four resolve together with the newest pinned LiteLLM: one virtualenv.
+FRAMEWORKS = (
+    "google-adk == 2.15.0",
+    "dspy == 3.4.1",
+    "smolagents[litellm] == 1.26.0",
+    "openai-agents == 0.25.0",
+    # DSPy's Predict.batch threads keep the caller's context only with it (tests/frameworks).
+    "opentelemetry-instrumentation-threading",
+)
+
+
+@nox.session
+def frameworks(session: nox.Session) -> None:
+    """Agent loops with a tool call in Google ADK, DSPy, smolagents and the OpenAI Agents SDK,
+    through LiteLLM against the fake provider: one trace, and its usage sum equal to what the
+    provider served (tests/frameworks). The `tests` sessions skip them; here a missing framework
+    fails (NOX_FRAMEWORKS=1)."""
+    session.install(
+        "-e",
+        ".",
+        f"litellm == {PINNED_LITELLM[-1]}",
+        *FRAMEWORKS,
+        *nox.project.dependency_groups(PYPROJECT, "test"),
+    )
+    session.run("python", "-c", PRINT_LITELLM)
+    session.run("pytest", "tests/frameworks", *session.posargs, env={**OFFLINE_ENV, "NOX_FRAMEWORKS": "1"})

@@ -3,7 +3,11 @@
 It accepts what an OTLP/HTTP exporter sends to ``POST /v1/traces`` (binary protobuf, optionally
 gzip- or deflate-compressed), decodes it with ``opentelemetry-proto`` into
 ``ExportTraceServiceRequest`` messages and answers with an empty ``ExportTraceServiceResponse``,
-as a collector would. Stdlib HTTP server, ephemeral port, one thread.
+as a collector would. Stdlib HTTP server, ephemeral port (or ``port=``), one thread.
+
+``stop()`` closes the listening socket and every open connection, as a collector that goes
+down does (exporters see refused connections until ``start()`` serves the same port again);
+what was received is kept across restarts.
 
 Usage::
 
@@ -16,14 +20,17 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import socket
+import sys
 import threading
 import time
 import zlib
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Final
+from typing import Any, Final
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
@@ -70,15 +77,31 @@ def attribute_values(holder: Span | Resource | Span.Event) -> dict[str, AnyValue
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    allow_reuse_address = True  # a restart binds the same port while old connections linger
 
-    def __init__(self, receiver: OTLPReceiver) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, receiver: OTLPReceiver, port: int) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.receiver = receiver
+
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
+        # stop() closing a connection under its handler is the outage, not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.receiver._track(self.connection, add=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.receiver._track(self.connection, add=False)
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep pytest output clean
@@ -125,19 +148,23 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class OTLPReceiver:
-    """Collects every ``ExportTraceServiceRequest`` POSTed to ``/v1/traces``."""
+    """Collects every ``ExportTraceServiceRequest`` POSTed to ``/v1/traces``.
 
-    def __init__(self) -> None:
-        self._server = _Server(self)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="otlp-receiver", daemon=True)
+    Binds ``port`` on 127.0.0.1 at construction (0: any free port, kept across restarts).
+    """
+
+    def __init__(self, port: int = 0) -> None:
         self._condition = threading.Condition()
         self._requests: list[ExportTraceServiceRequest] = []
+        self._connections: set[socket.socket] = set()
+        self._server: _Server | None = _Server(self, port)
+        self._port: int = self._server.server_address[1]
+        self._thread: threading.Thread | None = None
 
     @property
     def endpoint(self) -> str:
         """Base URL, as for ``OTEL_EXPORTER_OTLP_ENDPOINT`` (exporters append ``/v1/traces``)."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"http://127.0.0.1:{self._port}"
 
     @property
     def traces_url(self) -> str:
@@ -184,14 +211,40 @@ class OTLPReceiver:
             self._requests.append(request)
             self._condition.notify_all()
 
+    def _track(self, connection: socket.socket, *, add: bool) -> None:
+        with self._condition:
+            if add:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
     def start(self) -> OTLPReceiver:
+        """Serve (again, on the same port after ``stop()``); a no-op while serving."""
+        if self._thread is not None:
+            return self
+        if self._server is None:
+            self._server = _Server(self, self._port)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="otlp-receiver", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        """Stop accepting and close every open connection; a no-op when stopped."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        if thread is not None:
+            server.shutdown()
+        server.server_close()
+        with self._condition:
+            connections = list(self._connections)
+        for connection in connections:  # keep-alive connections would otherwise still be served
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = None
+        self._thread = None
 
     def __enter__(self) -> OTLPReceiver:
         return self.start()

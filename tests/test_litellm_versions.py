@@ -49,6 +49,8 @@ ROUTER_ENDPOINTS = [name for name in ENTRY_POINTS if name not in ("responses", "
 FALLBACKS_BRIDGE = "litellm.litellm_core_utils.fallback_utils.run_async_function"
 PRE_CALL = "litellm.litellm_core_utils.litellm_logging.Logging.pre_call"
 STREAM_ASSEMBLY = "litellm.stream_chunk_builder"
+# Every provider request goes out through these: retries inside one call are counted there.
+TRANSPORTS = ["httpx.Client.send", "httpx.AsyncClient.send"]
 
 
 def expected_targets(release: Version) -> list[str]:
@@ -82,7 +84,7 @@ def expected_targets(release: Version) -> list[str]:
     expected.append(FALLBACKS_BRIDGE)
     if release < Version("1.90"):  # where a stream keeps its own token count nowhere
         expected.append(STREAM_ASSEMBLY)
-    return [*expected, PRE_CALL]
+    return [*expected, *TRANSPORTS, PRE_CALL]
 
 
 def resolve(label: str) -> tuple[Any, str]:

@@ -42,11 +42,18 @@ Scenarios, selected by a (case-sensitive) substring of the request body's ``mode
   recorded request, and no back-off sleeps.
 * ``midstream-error`` (streaming only): two content deltas are sent, then the connection
   is closed without terminating the chunked body, so the client raises mid-stream.
+* ``flaky-<N>``: the first N requests for that exact model answer 429 as a real provider does
+  (``retry-after: 0``, no ``x-should-retry: false``), so clients that retry do; the next ones
+  succeed. ``reset()`` starts the count again.
 * ``error-event`` (streaming ``/v1/messages`` only): after two text deltas an Anthropic
   ``event: error`` (``overloaded_error``), then the body ends normally.
 * ``slow``: sleep ``SLOW_SECONDS`` (0.2 s) before answering.
 * ``no-usage``: chat/completions omits ``usage`` (non-streaming) and never sends the
   usage chunk (streaming).
+* ``tool-once``: a request offering tools gets a tool call only until the conversation ends
+  with a tool result; then a text answer (an agent loop's last turn). Without it, every request
+  offering tools gets a call of the first tool offered, or of the one ``tool_choice`` names
+  (``tool_choice: "none"``: a text answer), with ``TOOL_ARGUMENTS``.
 * ``zero-cache``: cached-token counts are reported as a real ``0`` (chat
   ``prompt_tokens_details.cached_tokens``, responses ``input_tokens_details.cached_tokens``,
   Anthropic ``cache_read_input_tokens`` and ``cache_creation_input_tokens``).

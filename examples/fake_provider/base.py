@@ -79,7 +79,7 @@ class Endpoint(BaseHTTPRequestHandler):
         self.wfile.write(data)
         self.wfile.flush()
 
-    def _send_error(self, status: int, message: str, *, anthropic: bool) -> None:
+    def _send_error(self, status: int, message: str, *, anthropic: bool, retryable: bool = False) -> None:
         openai_type, code, anthropic_type = _ERROR_KINDS.get(
             status, ("not_found_error", "not_found", "not_found_error")
         )
@@ -88,7 +88,8 @@ class Endpoint(BaseHTTPRequestHandler):
             payload = {"type": "error", "error": {"type": anthropic_type, "message": message}}
         else:
             payload = {"error": {"message": message, "type": openai_type, "param": None, "code": code}}
-        headers = {"x-should-retry": "false"}
+        # Not retryable unless asked: one call, one recorded request, no back-off sleeps.
+        headers = {} if retryable else {"x-should-retry": "false"}
         if status == 429:
             headers["retry-after"] = "0"
         self._send_json(status, payload, headers)

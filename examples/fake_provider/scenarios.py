@@ -10,6 +10,7 @@ from typing import Final
 from .wire import MODEL_SUFFIX, TOKENS_HEADER, JSONObject, _first_tool_name, _get_dict
 
 _TOKENS_USER_RE: Final = re.compile(r"tokens-(\d+)")
+_FLAKY_RE: Final = re.compile(r"flaky-(\d+)")
 _ERROR_STATUSES: Final = (429, 500, 401, 400)
 
 _ERROR_KINDS: Final[dict[int, tuple[str, str, str]]] = {
@@ -32,6 +33,7 @@ class _Scenario:
     error_status: int | None
     midstream_error: bool
     error_event: bool
+    flaky: int  # the first this many requests for this model answer a retryable 429
     slow: bool
     no_usage: bool
     zero_cache: bool
@@ -56,6 +58,38 @@ def _token_override(body: JSONObject, headers: dict[str, str]) -> int | None:
     return None
 
 
+def _ends_with_tool_result(body: JSONObject) -> bool:
+    """Whether the conversation's last message is a tool result (chat, Anthropic or Responses form)."""
+    messages = body.get("messages", body.get("input"))
+    if not isinstance(messages, list) or not messages or not isinstance(messages[-1], dict):
+        return False
+    last: JSONObject = messages[-1]
+    if last.get("role") == "tool" or last.get("type") == "function_call_output":
+        return True
+    parts = last.get("content")
+    return isinstance(parts, list) and any(
+        isinstance(part, dict) and part.get("type") == "tool_result" for part in parts
+    )
+
+
+def _tool_to_call(body: JSONObject, model: str) -> str | None:
+    """The tool a reply calls, as a real model would: the one `tool_choice` names (chat's
+    {"type": "function", "function": {"name": ...}}, Anthropic's {"type": "tool", "name": ...},
+    Responses' {"type": "function", "name": ...}); none under `tool_choice` "none"; none under
+    ``tool-once`` when the conversation ends with a tool result (an agent loop's last turn);
+    else the first tool offered."""
+    choice = body.get("tool_choice")
+    if choice == "none" or (isinstance(choice, dict) and choice.get("type") == "none"):
+        return None
+    if isinstance(choice, dict):
+        named = _get_dict(choice, "function").get("name") or choice.get("name")
+        if isinstance(named, str):
+            return named
+    if "tool-once" in model and _ends_with_tool_result(body):
+        return None
+    return _first_tool_name(body.get("tools"))
+
+
 def _scenario(body: JSONObject, headers: dict[str, str]) -> _Scenario:
     raw_model = body.get("model")
     model = raw_model if isinstance(raw_model, str) else "unknown"
@@ -69,10 +103,11 @@ def _scenario(body: JSONObject, headers: dict[str, str]) -> _Scenario:
         error_status=error_status,
         midstream_error="midstream-error" in model,
         error_event="error-event" in model,
+        flaky=int(flaky.group(1)) if (flaky := _FLAKY_RE.search(model)) else 0,
         slow="slow" in model,
         no_usage="no-usage" in model,
         zero_cache="zero-cache" in model,
         token_override=_token_override(body, headers),
-        tool_name=_first_tool_name(body.get("tools")),
+        tool_name=_tool_to_call(body, model),
         n=raw_n if isinstance(raw_n, int) and not isinstance(raw_n, bool) and raw_n > 0 else 1,
     )

@@ -82,6 +82,14 @@ class _Handler(OpenAIRoutes, AnthropicRoutes, RerankRoutes):
         sc = _scenario(body, headers)
         if sc.slow:
             time.sleep(SLOW_SECONDS)
+        if sc.flaky and self._provider.flaky_failure(sc.model, sc.flaky):
+            self._send_error(
+                429,
+                f"Simulated rate limit for model {sc.model}",
+                anthropic=path == "/v1/messages",
+                retryable=True,
+            )
+            return
         if sc.error_status is not None:
             message = f"Simulated error for model {sc.model}"
             if sc.error_status == 401:
@@ -124,6 +132,7 @@ class FakeProvider:
         self.log_requests = False  # print one line per request to stderr (the __main__ demo sets it)
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        self._flaky: dict[str, int] = {}
         self._connections: set[socket.socket] = set()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -184,9 +193,19 @@ class FakeProvider:
         return self.base_url + "/v1"
 
     def reset(self) -> None:
-        """Forget all recorded requests."""
+        """Forget all recorded requests (and how often each flaky model has failed)."""
         with self._lock:
             self.requests.clear()
+            self._flaky.clear()
+
+    def flaky_failure(self, model: str, times: int) -> bool:
+        """Whether this request for a `flaky-<times>` model is one of its first `times`: those fail."""
+        with self._lock:
+            failed = self._flaky.get(model, 0)
+            if failed >= times:
+                return False
+            self._flaky[model] = failed + 1
+            return True
 
     # -- internal, used by the handler
     def _record(self, request: RecordedRequest) -> None:

@@ -14,7 +14,6 @@ ends. See the README for the attribute reference.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable, Collection
 from types import ModuleType
 from typing import Any, Final
@@ -26,13 +25,15 @@ from opentelemetry.instrumentation.instrumentor import (  # type: ignore[attr-de
 from opentelemetry.instrumentation.utils import unwrap
 from opentelemetry.metrics import NoOpMeterProvider, get_meter
 from opentelemetry.trace import get_tracer
-from wrapt import register_post_import_hook, wrap_function_wrapper
+from wrapt import wrap_function_wrapper
 
+from litellm_otel import _frameworks
 from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes, targets
 from litellm_otel._litellm.lookups import Lookups
 from litellm_otel._litellm.targets import Role, Target
 from litellm_otel.config import backend_vocabularies, content_capture, latest_experimental
+from litellm_otel.import_hooks import OnImport
 from litellm_otel.metrics import Metrics
 from litellm_otel.package import _instruments
 from litellm_otel.spans import Operation, Telemetry
@@ -43,6 +44,8 @@ from litellm_otel.wrappers import (
     generic_router_traced,
     implementation_traced,
     keep_assembly,
+    provider_request,
+    provider_request_async,
     router_traced,
     stamp_handoff,
     traced,
@@ -61,6 +64,8 @@ def _wrapper(target: Target, telemetry: Telemetry) -> Wrapper:
         return stamp_handoff
     if target.role is Role.ASSEMBLY:
         return keep_assembly
+    if target.role is Role.TRANSPORT:
+        return provider_request_async if target.is_async else provider_request
     if target.role is Role.GENERIC_ROUTER:
         operations = {
             name: Operation(name=operation, positional=target.positional, is_async=True)
@@ -91,25 +96,6 @@ def _warn_if_litellm_otel_callback(litellm: Any) -> None:
         )
 
 
-class _OnImport:
-    """The post-import hook that patches LiteLLM when it is first imported: once, and not at all
-    once `uninstrument()` has cancelled it (import hooks cannot be unregistered)."""
-
-    __slots__ = ("patch",)
-
-    def __init__(self, patch: Callable[[ModuleType], None]) -> None:
-        self.patch: Callable[[ModuleType], None] | None = patch
-
-    def __call__(self, litellm: ModuleType) -> None:
-        patch, self.patch = self.patch, None
-        if patch is None:
-            return
-        try:
-            patch(litellm)
-        except Exception:  # it runs inside the application's `import litellm`: never break that
-            _logger.warning("litellm-otel: could not instrument LiteLLM", exc_info=True)
-
-
 class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     """Traces LiteLLM SDK calls as OpenTelemetry GenAI spans.
 
@@ -121,12 +107,16 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     `litellm.metadata.<key>`; nothing is copied unless listed); `request_hook(span, kwargs)` and
     `response_hook(span, kwargs, result)` (called on recording CLIENT spans; errors are logged);
     `vocabularies` (backends whose own keys CLIENT and router spans also carry: "openinference",
-    "langfuse", "sentry"; overrides OTEL_INSTRUMENTATION_LITELLM_VOCABULARIES).
+    "langfuse", "sentry"; overrides OTEL_INSTRUMENTATION_LITELLM_VOCABULARIES);
+    `deduplicate_framework_usage` (default True: an agent framework's span around a LiteLLM call,
+    Google ADK's, carries no usage, which the CLIENT span has; overrides
+    OTEL_INSTRUMENTATION_LITELLM_DEDUPLICATE_FRAMEWORK_USAGE).
     OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental emits the newer GenAI names instead.
     """
 
     _patched: tuple[Target, ...] = ()  # every wrapper installed
-    _on_import: _OnImport | None = None  # waiting for LiteLLM's first import
+    _on_import: OnImport | None = None  # waiting for LiteLLM's first import
+    _framework_patches: _frameworks.Installed | None = None  # applied as the frameworks are imported
 
     @property
     def patched_targets(self) -> tuple[str, ...]:
@@ -141,12 +131,11 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         # under opentelemetry-instrument would pay, LiteLLM user or not. It is patched when the
         # application first imports it (a post-import hook), or now if it already has.
         patch = self._patcher(**kwargs)
-        litellm = sys.modules.get("litellm")
-        if litellm is not None:
-            patch(litellm)
-            return
-        self._on_import = _OnImport(patch)
-        register_post_import_hook(self._on_import, "litellm")
+        metrics_on = not isinstance(kwargs.get("meter_provider"), NoOpMeterProvider)
+        self._framework_patches = _frameworks.install(
+            kwargs.get("deduplicate_framework_usage"), lambda: bool(self._patched), metrics_on
+        )
+        self._on_import = OnImport(patch).register("litellm")
 
     def _patcher(self, **kwargs: Any) -> Callable[[ModuleType], None]:
         """What `instrument(**kwargs)` does to a LiteLLM module, ready before LiteLLM is there."""
@@ -216,8 +205,11 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         _warn_if_litellm_otel_callback(litellm)
 
     def _uninstrument(self, **kwargs: Any) -> None:
+        if self._framework_patches is not None:
+            self._framework_patches.uninstall()
+            self._framework_patches = None
         if self._on_import is not None:
-            self._on_import.patch = None
+            self._on_import.cancel()
             self._on_import = None
         for target in self._patched:
             unwrap(target.owner, target.name)

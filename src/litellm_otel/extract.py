@@ -57,6 +57,26 @@ def _server(api_base: str) -> tuple[str | None, int | None]:
         return None, None
 
 
+def http_request_attributes(request: object) -> Attributes:
+    """`http.request.method`, `server.*` and `url.full` of an outgoing HTTP request (an httpx
+    `Request`): the URL without credentials or query string, where keys can travel."""
+    attributes: Attributes = {}
+    method = field(request, "method")
+    if isinstance(method, str) and method:
+        attributes[sc.HTTP_REQUEST_METHOD] = method[:MAX_TEXT]
+    url = str(field(request, "url") or "")
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return attributes
+    if host:
+        attributes.update(server_attributes(url))
+        netloc = f"[{host}]" if ":" in host else host
+        attributes[sc.URL_FULL] = f"{parts.scheme}://{netloc}{f':{port}' if port else ''}{parts.path}"
+    return attributes
+
+
 def _stop_sequences(stop: object) -> list[str] | None:
     if isinstance(stop, str):
         return [stop]

@@ -9,17 +9,25 @@ constants as moved and its GenAI enums emit DeprecationWarning. Stable names (`e
 from typing import Final
 
 from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE
-from opentelemetry.semconv.attributes.http_attributes import HTTP_RESPONSE_STATUS_CODE
+from opentelemetry.semconv.attributes.http_attributes import (
+    HTTP_REQUEST_METHOD,
+    HTTP_REQUEST_RESEND_COUNT,
+    HTTP_RESPONSE_STATUS_CODE,
+)
 from opentelemetry.semconv.attributes.server_attributes import SERVER_ADDRESS, SERVER_PORT
+from opentelemetry.semconv.attributes.url_attributes import URL_FULL
 
 SCHEMA_URL: Final = "https://opentelemetry.io/schemas/1.41.1"
 
 __all__ = [
     "ERROR_TYPE",
+    "HTTP_REQUEST_METHOD",
+    "HTTP_REQUEST_RESEND_COUNT",
     "HTTP_RESPONSE_STATUS_CODE",
     "SCHEMA_URL",
     "SERVER_ADDRESS",
     "SERVER_PORT",
+    "URL_FULL",
 ]
 
 # gen_ai.operation.name values
@@ -64,6 +72,10 @@ GEN_AI_USAGE_COST: Final = "gen_ai.usage.cost"
 # LiteLLM-specific extensions.
 LITELLM_PREPROCESSING_DURATION_MS: Final = "litellm.preprocessing.duration_ms"
 LITELLM_STREAM_COMPLETED: Final = "litellm.stream.completed"
+# How many HTTP requests one CLIENT span's call sent to the provider, when more than one: the
+# retries LiteLLM (`num_retries`) or the provider's client (the OpenAI SDK's `max_retries`) made
+# inside the call. Each one that failed is also an HTTP CLIENT span of its own under the call's.
+LITELLM_PROVIDER_REQUESTS: Final = "litellm.provider.requests"
 # The gen_ai.usage.* attributes of a span whose values are LiteLLM's estimate (its tokenizer's
 # count, or a figure it derived from text) rather than the provider's reported count: string[].
 LITELLM_USAGE_ESTIMATED: Final = "litellm.usage.estimated"

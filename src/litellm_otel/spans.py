@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
@@ -253,6 +254,7 @@ class Traced:
                     self.span.set_status(Status(StatusCode.ERROR, reported_error[1][:_MAX_MESSAGE]))
                 elif result is not _NO_RESULT and self._telemetry.response_hook is not None:
                     self._response_hook(result)
+            self._before_end()
         except Exception:
             _logger.debug("litellm-otel: could not fill in the span", exc_info=True)
         self.ended = True
@@ -294,6 +296,10 @@ class Traced:
         )
         self.span.set_status(Status(StatusCode.ERROR, message[:_MAX_MESSAGE]))
 
+    def _before_end(self) -> None:
+        """What a span adds to the trace just before it ends (a CLIENT span: its failed requests)."""
+        return None
+
     def _result_attributes(self, result: object) -> extract.Attributes:
         raise NotImplementedError
 
@@ -320,7 +326,16 @@ class AttemptCounter(Protocol):
 class Call(Traced):
     """One provider request: a CLIENT span with the request, response, usage and cost."""
 
-    __slots__ = ("_attributes", "_captured", "_has_provider", "_has_server", "handoff_at")
+    __slots__ = (
+        "_answered",
+        "_attributes",
+        "_captured",
+        "_failed_requests",
+        "_has_provider",
+        "_has_server",
+        "_requests",
+        "handoff_at",
+    )
 
     kind = SpanKind.CLIENT
     context_key = CURRENT_CALL
@@ -341,6 +356,10 @@ class Call(Traced):
         self._has_server = sc.SERVER_ADDRESS in attributes
         self.handoff_at: float | None = None  # when LiteLLM first handed the request to the provider
         self._captured: dict[str, Any] | None = None  # structured content, for the event
+        self._requests = 0  # HTTP requests sent to the provider so far (retries included)
+        self._answered = False  # one of them was answered: the call's requests are over
+        # The ones that failed: (attributes, start ns, end ns), drawn as spans when the call ends.
+        self._failed_requests: list[tuple[extract.Attributes, int, int]] | None = None
 
     @classmethod
     def start(
@@ -393,6 +412,55 @@ class Call(Traced):
         if self.span.is_recording():
             self.span.set_attributes(server)
 
+    def provider_request(
+        self, request: object, started: int, response: object, exc: BaseException | None
+    ) -> None:
+        """One HTTP request this call sent to the provider (`started`: its start, in ns): counted
+        for `litellm.provider.requests`; one that failed (an error status, or no answer) is kept,
+        to be drawn as an HTTP span under this one when the call ends (`_before_end`)."""
+        try:
+            if self.handoff_at is None or self._answered:
+                # Before LiteLLM's hand-off to the provider, or once the provider answered: a
+                # request of LiteLLM's own, not the call's (1.79's cost lookup asks Ollama's
+                # /api/show, on a logging thread that carries the call's context).
+                return
+            self._requests += 1
+            status = getattr(response, "status_code", None)
+            if exc is None and (type(status) is not int or status < 400):
+                self._answered = True
+                return
+            if self.ended or not self._recording:
+                return
+            attributes = extract.http_request_attributes(request)
+            if type(status) is int:
+                attributes[sc.HTTP_RESPONSE_STATUS_CODE] = status
+                attributes[sc.ERROR_TYPE] = str(status)  # the HTTP conventions' error.type of a status
+            elif exc is not None:
+                attributes[sc.ERROR_TYPE] = str(extract.error_attributes(exc)[sc.ERROR_TYPE])
+            if self._requests > 1:
+                attributes[sc.HTTP_REQUEST_RESEND_COUNT] = self._requests - 1
+            if self._failed_requests is None:
+                self._failed_requests = []
+            self._failed_requests.append((attributes, started, time.time_ns()))
+        except Exception:
+            _logger.debug("litellm-otel: could not record a provider request", exc_info=True)
+
+    def _before_end(self) -> None:
+        """The failed requests of a call that sent more than one, each an HTTP CLIENT span under
+        this one (HTTP conventions: a span per request, resends included), so retries inside the
+        call show with their outcome. A call's only request is the call itself: its span says how
+        it went. Not drawn when opentelemetry-instrumentation-httpx already traces every request."""
+        failed = self._failed_requests
+        if failed is None or self._requests < 2 or _http_spans_elsewhere():
+            return
+        for attributes, started, ended in failed:
+            name = str(attributes.get(sc.HTTP_REQUEST_METHOD, "HTTP"))
+            span = self._telemetry.tracer.start_span(
+                name, self._context, SpanKind.CLIENT, attributes, start_time=started
+            )
+            span.set_status(Status(StatusCode.ERROR))
+            span.end(end_time=ended)
+
     def _provider(self, attributes: extract.Attributes) -> object:
         """The call's `gen_ai.provider.name`: from its start, else as its result reported it."""
         return self._attributes.get(sc.GEN_AI_PROVIDER_NAME) or attributes.get(sc.GEN_AI_PROVIDER_NAME)
@@ -405,7 +473,9 @@ class Call(Traced):
         and what it reported settled to the provider's own (`reports.settle`)."""
         if self.handoff_at is not None:
             attributes[sc.LITELLM_PREPROCESSING_DURATION_MS] = (self.handoff_at - self._started) * 1000.0
-        if not self._has_provider or not self._has_server:
+        if self._requests > 1:
+            attributes[sc.LITELLM_PROVIDER_REQUESTS] = self._requests
+        if hidden and (not self._has_provider or not self._has_server):
             attributes.update(
                 self._telemetry.lookups.attributes_from_result(
                     hidden, not self._has_provider, not self._has_server
@@ -434,8 +504,10 @@ class Call(Traced):
         return attributes
 
     def fail(self, exc: BaseException) -> None:
-        captured = self._collect(self._capture, None) if self._telemetry.content is not None else None
-        self._close(captured, exc)
+        attributes = self._collect(self._capture, None) if self._telemetry.content is not None else None
+        if self._requests > 1:
+            attributes = {**(attributes or {}), sc.LITELLM_PROVIDER_REQUESTS: self._requests}
+        self._close(attributes, exc)
 
     def _request_content(self, max_length: int) -> tuple[tuple[str, list[Any]], ...]:
         """The request's content as GenAI messages, system instructions and tool definitions."""
@@ -601,6 +673,14 @@ class MessagesCall(Call):
                 messages.tool_definitions(params.get("tools"), content.Budget(max_length)),
             ),
         )
+
+
+def _http_spans_elsewhere() -> bool:
+    """Whether opentelemetry-instrumentation-httpx is tracing every HTTP request already (its
+    spans then show each provider request, failed or not: ours would be the same again)."""
+    httpx_instrumentation = sys.modules.get("opentelemetry.instrumentation.httpx")
+    instrumentor = getattr(httpx_instrumentation, "HTTPXClientInstrumentor", None)
+    return instrumentor is not None and bool(instrumentor().is_instrumented_by_opentelemetry)
 
 
 # The CLIENT span class of each API surface.

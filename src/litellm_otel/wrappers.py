@@ -233,6 +233,42 @@ def stamp_handoff(
     return wrapped(*args, **kwargs)
 
 
+def provider_request(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Wraps `httpx.Client.send`: each HTTP request a traced call sends is counted on its span,
+    and one that fails (an error status, or no answer) becomes an HTTP span of its own under it.
+    Outside our calls it only looks at the context."""
+    call = active(CURRENT_CALL)
+    if not isinstance(call, Call):
+        return wrapped(*args, **kwargs)
+    started = time.time_ns()
+    try:
+        response = wrapped(*args, **kwargs)
+    except BaseException as exc:
+        call.provider_request(args[0] if args else kwargs.get("request"), started, None, exc)
+        raise
+    call.provider_request(args[0] if args else kwargs.get("request"), started, response, None)
+    return response
+
+
+async def provider_request_async(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """`provider_request` for `httpx.AsyncClient.send`."""
+    call = active(CURRENT_CALL)
+    if not isinstance(call, Call):
+        return await wrapped(*args, **kwargs)
+    started = time.time_ns()
+    try:
+        response = await wrapped(*args, **kwargs)
+    except BaseException as exc:
+        call.provider_request(args[0] if args else kwargs.get("request"), started, None, exc)
+        raise
+    call.provider_request(args[0] if args else kwargs.get("request"), started, response, None)
+    return response
+
+
 def keep_assembly(
     wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:

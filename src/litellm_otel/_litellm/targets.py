@@ -43,6 +43,7 @@ class Role(enum.Enum):
     RUN_ASYNC = "event-loop bridge"  # runs a sync call's coroutine on a loop: the context is carried in
     PRE_CALL = "pre-call hook"  # runs right before each provider request: the hand-off time
     ASSEMBLY = "end-of-stream assembler"  # builds a finished stream's response: its usage is kept
+    TRANSPORT = "HTTP client"  # sends each HTTP request to the provider: retries inside a call
 
 
 # What each role's absence costs the user, for the warning.
@@ -54,6 +55,7 @@ _LOSS: Final = {
     Role.RUN_ASYNC: "sync calls made inside a running event loop lose their parent span",
     Role.PRE_CALL: "spans get no litellm.preprocessing.duration_ms",
     Role.ASSEMBLY: "streams without the provider's usage have their tokens counted a second time",
+    Role.TRANSPORT: "retries inside one call (num_retries, the provider SDK's max_retries) are not shown",
 }
 
 
@@ -195,6 +197,10 @@ _ROUTER_GENERATIONS: Final = (
 # SDK-level fallbacks (`completion(..., fallbacks=[...])`) run on a new event loop through
 # run_async_function bound here, on every supported release.
 _FALLBACKS_MODULE: Final = "litellm.litellm_core_utils.fallback_utils"
+# Every provider request LiteLLM makes goes out through an httpx client's `send` (1.79 … 1.110.2:
+# its own HTTP handlers, and the OpenAI and Anthropic SDKs it drives, whose retries call `send`
+# again; its aiohttp transport sits below `send`), on the caller's context.
+_TRANSPORTS: Final = (("httpx", "Client", False), ("httpx", "AsyncClient", True))
 _LOGGING_MODULE: Final = "litellm.litellm_core_utils.litellm_logging"
 
 _POSITIONAL_KINDS: Final = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -204,38 +210,8 @@ def find(litellm: ModuleType) -> Plan:
     """The targets of the installed LiteLLM, and the expected ones it lacks."""
     targets: list[Target] = []
     missing: list[Missing] = []
-    entry_points = (
-        *((name, operation, Surface.CHAT, f"_PYTHON_{name.upper()}") for name, operation in ENTRY_POINTS),
-        *((name, sc.OP_CHAT, Surface.MESSAGES, inner) for name, inner in MESSAGES_ENTRY_POINTS),
-    )
-    for name, operation, surface, implementation in entry_points:
-        function = getattr(litellm, name, None)
-        if not callable(function):
-            missing.append(Missing(f"litellm.{name}", Role.ENTRY_POINT))
-            continue
-        targets.append(_function_target(litellm, name, Role.ENTRY_POINT, operation, function, surface))
-        # From 1.106 a dispatch function (litellm.chat_completions.dispatch.completion) calls the
-        # Python implementation through a module global read at call time, so a name imported
-        # before instrument() is traced through it.
-        dispatch = sys.modules.get(getattr(function, "__module__", "") or "")
-        if dispatch is None or not dispatch.__name__.endswith(".dispatch"):
-            continue
-        inner = getattr(dispatch, implementation, None)
-        if callable(inner):
-            targets.append(
-                _function_target(dispatch, implementation, Role.IMPLEMENTATION, operation, inner, surface)
-            )
-        else:
-            missing.append(Missing(f"{dispatch.__name__}.{implementation}", Role.IMPLEMENTATION))
-    for interface_name in _MESSAGES_INTERFACES:
-        interface = _module(interface_name)
-        for name in _MESSAGES_INTERFACE_FUNCTIONS:
-            function = vars(interface).get(name) if interface is not None else None
-            if callable(function):
-                role, surface = Role.ENTRY_POINT, Surface.MESSAGES
-                targets.append(_function_target(interface, name, role, sc.OP_CHAT, function, surface))
-            else:
-                missing.append(Missing(f"{interface_name}.{name}", Role.ENTRY_POINT))
+    _add_entry_points(litellm, targets, missing)
+    _add_messages_interfaces(targets, missing)
     generation = _router_generation()
     if generation is not None:
         router_targets, router_missing = _router_targets(generation)
@@ -261,12 +237,56 @@ def find(litellm: ModuleType) -> Plan:
             targets.append(Target(litellm, "stream_chunk_builder", Role.ASSEMBLY))
         else:
             missing.append(Missing("litellm.stream_chunk_builder", Role.ASSEMBLY))
+    for module_name, class_name, is_async in _TRANSPORTS:
+        client = getattr(_module(module_name), class_name, None)
+        if isinstance(client, type) and inspect.isfunction(vars(client).get("send")):
+            targets.append(Target(client, "send", Role.TRANSPORT, positional=("request",), is_async=is_async))
+        else:
+            missing.append(Missing(f"{module_name}.{class_name}.send", Role.TRANSPORT))
     logging_class = getattr(_module(_LOGGING_MODULE), "Logging", None)
     if isinstance(logging_class, type) and inspect.isfunction(vars(logging_class).get("pre_call")):
         targets.append(Target(logging_class, "pre_call", Role.PRE_CALL))
     else:
         missing.append(Missing(f"{_LOGGING_MODULE}.Logging.pre_call", Role.PRE_CALL))
     return Plan(tuple(targets), tuple(missing), version)
+
+
+def _add_entry_points(litellm: ModuleType, targets: list[Target], missing: list[Missing]) -> None:
+    entry_points = (
+        *((name, operation, Surface.CHAT, f"_PYTHON_{name.upper()}") for name, operation in ENTRY_POINTS),
+        *((name, sc.OP_CHAT, Surface.MESSAGES, inner) for name, inner in MESSAGES_ENTRY_POINTS),
+    )
+    for name, operation, surface, implementation in entry_points:
+        function = getattr(litellm, name, None)
+        if not callable(function):
+            missing.append(Missing(f"litellm.{name}", Role.ENTRY_POINT))
+            continue
+        targets.append(_function_target(litellm, name, Role.ENTRY_POINT, operation, function, surface))
+        # From 1.106 a dispatch function (litellm.chat_completions.dispatch.completion) calls the
+        # Python implementation through a module global read at call time, so a name imported
+        # before instrument() is traced through it.
+        dispatch = sys.modules.get(getattr(function, "__module__", "") or "")
+        if dispatch is None or not dispatch.__name__.endswith(".dispatch"):
+            continue
+        inner = getattr(dispatch, implementation, None)
+        if callable(inner):
+            targets.append(
+                _function_target(dispatch, implementation, Role.IMPLEMENTATION, operation, inner, surface)
+            )
+        else:
+            missing.append(Missing(f"{dispatch.__name__}.{implementation}", Role.IMPLEMENTATION))
+
+
+def _add_messages_interfaces(targets: list[Target], missing: list[Missing]) -> None:
+    for interface_name in _MESSAGES_INTERFACES:
+        interface = _module(interface_name)
+        for name in _MESSAGES_INTERFACE_FUNCTIONS:
+            function = vars(interface).get(name) if interface is not None else None
+            if callable(function):
+                role, surface = Role.ENTRY_POINT, Surface.MESSAGES
+                targets.append(_function_target(interface, name, role, sc.OP_CHAT, function, surface))
+            else:
+                missing.append(Missing(f"{interface_name}.{name}", Role.ENTRY_POINT))
 
 
 _HANDS_BACK_ITS_ASSEMBLY: Final = (1, 90)
