@@ -138,3 +138,26 @@ def token_metric(data: MetricsData | None) -> dict[tuple[str, str], int]:
                     kind = str((point.attributes or {}).get(sc.GEN_AI_TOKEN_TYPE))
                     sums[(scope.scope.name, kind)] += int(point.sum)
     return dict(sums)
+
+
+def span_tree(spans: Iterable[ReadableSpan]) -> str:
+    """The spans as an indented tree (name, kind, status, usage and retry attributes), for a
+    failing test's output and the record of a run."""
+    spans = list(spans)
+    ids = {span.context.span_id for span in spans if span.context}
+    children: dict[int | None, list[ReadableSpan]] = {}
+    for span in sorted(spans, key=lambda s: s.start_time or 0):
+        parent = span.parent.span_id if span.parent and span.parent.span_id in ids else None
+        children.setdefault(parent, []).append(span)
+    shown = (*USAGE_KEYS, sc.GEN_AI_USAGE_COST, sc.LITELLM_PROVIDER_REQUESTS, sc.HTTP_RESPONSE_STATUS_CODE)
+    lines: list[str] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for span in children.get(parent, []):
+            found = {k: v for k, v in (span.attributes or {}).items() if k in shown}
+            status = span.status.status_code.name
+            lines.append(f"{'  ' * depth}{span.name} [{span.kind.name}, {status}] {found}")
+            walk(span.context.span_id if span.context else None, depth + 1)
+
+    walk(None, 0)
+    return "\n".join(lines)

@@ -23,10 +23,12 @@ from frameworks.shared import (
     is_program,
     require,
     served_usage,
+    span_tree,
     trace_usage,
 )
 from helpers import API_KEY
 from litellm_otel import LiteLLMInstrumentor
+from litellm_otel import semconv as sc
 
 smolagents = require("smolagents", "smolagents")
 
@@ -53,3 +55,33 @@ def test_smolagents_agent_spans_nest_under_the_caller(
     assert_one_tree(spans, len(provider.requests), is_program)
     assert trace_usage(spans) == served_usage(provider.requests)
     assert carriers(spans) == {SCOPE}
+
+
+def test_a_rate_limited_request_shows_under_its_call_and_serves_no_usage(
+    instrument: LiteLLMInstrumentor, provider: FakeProvider, span_exporter: InMemorySpanExporter
+) -> None:
+    # The provider answers the agent's first request with a 429, as a rate-limited one does; the
+    # OpenAI client under LiteLLM retries it inside the same call.
+    model = smolagents.LiteLLMModel(
+        model_id="openai/gpt-4o-mini-flaky-1", api_base=provider.openai_base, api_key=API_KEY
+    )
+    agent = smolagents.ToolCallingAgent(
+        tools=[smolagents.tool(get_weather)], model=model, max_steps=2, verbosity_level=0
+    )
+    with tracer.start_as_current_span(PROGRAM):
+        answer = agent.run("What is the weather in Paris?")
+
+    assert answer == fp.RESPONSE_TEXT
+    spans = list(span_exporter.get_finished_spans())
+    print(span_tree(spans))
+    calls = [s for s in spans if (s.attributes or {}).get(sc.GEN_AI_OPERATION_NAME)]
+    (retried,) = [s for s in spans if s.name == "POST"]
+    assert len(provider.requests) == 4  # the 429, its retry, then two more steps
+    assert len(calls) == 3
+    first = min(calls, key=lambda s: s.start_time or 0)
+    assert retried.parent is not None and retried.parent.span_id == first.context.span_id
+    assert (retried.attributes or {})[sc.HTTP_RESPONSE_STATUS_CODE] == 429
+    assert (first.attributes or {})[sc.LITELLM_PROVIDER_REQUESTS] == 2
+    assert first.status.status_code is trace.StatusCode.UNSET
+    # The 429 served no usage: the trace's sum is the three answered requests'.
+    assert trace_usage(spans) == served_usage(provider.requests[1:])
