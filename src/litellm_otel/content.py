@@ -162,20 +162,34 @@ def tool_definitions(tools: object, budget: Budget) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = []
     for tool in tools:
         function = field(tool, "function") or tool  # chat: {"function": {...}}; Responses: flat
-        definition: dict[str, Any] = {"type": text(field(tool, "type")) or "function"}
-        name = text(field(function, "name"))
-        if name is not None:
-            definition["name"] = name
-        description = field(function, "description")
-        if isinstance(description, str):
-            definition["description"] = budget.take(description)
-        parameters = field(function, "parameters")
-        if isinstance(parameters, Mapping):
-            encoded = json.dumps(parameters, default=str)
-            definition["parameters"] = parameters if len(encoded) <= budget.left else None
-            budget.left -= min(len(encoded), budget.left)
-        result.append(definition)
+        result.append(
+            tool_definition(
+                text(field(tool, "type")) or "function",
+                field(function, "name"),
+                field(function, "description"),
+                field(function, "parameters"),
+                budget,
+            )
+        )
     return result
+
+
+def tool_definition(
+    kind: str, name: object, description: object, parameters: object, budget: Budget
+) -> dict[str, Any]:
+    """One tool definition: its type, name, description and parameters schema (the schema whole
+    while it fits the budget, else None: a cut schema is no schema)."""
+    definition: dict[str, Any] = {"type": kind}
+    name = text(name)
+    if name is not None:
+        definition["name"] = name
+    if isinstance(description, str):
+        definition["description"] = budget.take(description)
+    if isinstance(parameters, Mapping):
+        size = len(json.dumps(parameters, default=str))
+        definition["parameters"] = parameters if size <= budget.left else None
+        budget.left -= min(size, budget.left)
+    return definition
 
 
 def output_messages(response: object, budget: Budget) -> list[Message]:

@@ -340,19 +340,15 @@ def tool_definitions(tools: object, budget: Budget) -> list[dict[str, Any]]:
         if not fields(tool):  # None, or an empty mapping: no tool
             continue
         kind = text(field(tool, "type"))
-        definition: dict[str, Any] = {"type": "function" if kind in (None, "custom") else kind}
-        name = text(field(tool, "name"))
-        if name is not None:
-            definition["name"] = name
-        description = field(tool, "description")
-        if isinstance(description, str):
-            definition["description"] = budget.take(description)
-        schema = field(tool, "input_schema")
-        if isinstance(schema, Mapping):
-            size = len(json.dumps(schema, default=str))
-            definition["parameters"] = schema if size <= budget.left else None
-            budget.left -= min(size, budget.left)
-        definitions.append(definition)
+        definitions.append(
+            content.tool_definition(
+                "function" if kind in (None, "custom") else kind,
+                field(tool, "name"),
+                field(tool, "description"),
+                field(tool, "input_schema"),
+                budget,
+            )
+        )
     return definitions
 
 
