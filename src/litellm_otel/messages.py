@@ -134,6 +134,7 @@ class MessagesStream(ChunkClock):
         self.blocks: dict[int, list[Any]] | None = {} if capture_content else None
 
     def add(self, chunk: Any) -> None:
+        # ChunkClock.add's timing, inline: a call per chunk would be ~15 % of a chunk's cost.
         now = time.perf_counter()
         if self.first_chunk_at is None:
             self.first_chunk_at = now

@@ -56,6 +56,7 @@ class StreamState(ChunkClock):
         self.finish_reasons: dict[int, str] | None = None  # per choice index
 
     def add(self, chunk: Any) -> None:
+        # ChunkClock.add's timing, inline: a call per chunk would be ~15 % of a chunk's cost.
         now = time.perf_counter()
         if self.first_chunk_at is None:
             self.first_chunk_at = now
