@@ -32,7 +32,12 @@ from litellm_otel import semconv as sc
 from litellm_otel._litellm import shapes, targets
 from litellm_otel._litellm.lookups import Lookups
 from litellm_otel._litellm.targets import Role, Target
-from litellm_otel.config import backend_vocabularies, content_capture, latest_experimental
+from litellm_otel.config import (
+    backend_vocabularies,
+    content_capture,
+    deduplicate_framework_usage,
+    latest_experimental,
+)
 from litellm_otel.import_hooks import OnImport
 from litellm_otel.metrics import Metrics
 from litellm_otel.package import _instruments
@@ -133,7 +138,9 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         patch = self._patcher(**kwargs)
         metrics_on = not isinstance(kwargs.get("meter_provider"), NoOpMeterProvider)
         self._framework_patches = _frameworks.install(
-            kwargs.get("deduplicate_framework_usage"), lambda: bool(self._patched), metrics_on
+            deduplicate_framework_usage(kwargs.get("deduplicate_framework_usage")),
+            lambda: bool(self._patched),
+            metrics_on,
         )
         self._on_import = OnImport(patch).register("litellm")
 

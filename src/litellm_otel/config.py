@@ -101,3 +101,28 @@ def latest_experimental() -> bool:
     experimental GenAI conventions, which are then emitted instead of the released names."""
     value = os.environ.get(sc.SEMCONV_STABILITY_OPT_IN_ENV, "")
     return sc.GEN_AI_LATEST_EXPERIMENTAL in (part.strip().lower() for part in value.split(","))
+
+
+_TRUE: Final = frozenset(("true", "1", "yes", "on"))
+_FALSE: Final = frozenset(("false", "0", "no", "off"))
+
+
+def deduplicate_framework_usage(override: object = None) -> bool:
+    """Whether frameworks' own spans around a LiteLLM call leave its usage to ours: the
+    `instrument()` keyword if given (a bool), else the variable; on unless it says false. An
+    unknown value warns once and leaves it on."""
+    if isinstance(override, bool):
+        return override
+    value = os.environ.get(sc.DEDUPLICATE_FRAMEWORK_USAGE_ENV, "").strip().lower()
+    if not value or value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if value not in _warned:
+        _warned.add(value)
+        _logger.warning(
+            "litellm-otel: %s=%r is neither true nor false; left on.",
+            sc.DEDUPLICATE_FRAMEWORK_USAGE_ENV,
+            value,
+        )
+    return True

@@ -146,6 +146,9 @@ INFERENCE_OPERATIONS: Final = frozenset((OP_CHAT, OP_TEXT_COMPLETION, OP_GENERAT
 
 # Backend vocabularies (opt-in, SPEC §7): the extra keys a backend reads, beside the GenAI names.
 VOCABULARIES_ENV: Final = "OTEL_INSTRUMENTATION_LITELLM_VOCABULARIES"
+# Whether an agent framework's own span around a LiteLLM call (Google ADK's) is kept free of the
+# usage litellm-otel's CLIENT span carries: on unless false.
+DEDUPLICATE_FRAMEWORK_USAGE_ENV: Final = "OTEL_INSTRUMENTATION_LITELLM_DEDUPLICATE_FRAMEWORK_USAGE"
 VOCABULARY_OPENINFERENCE: Final = "openinference"
 VOCABULARY_LANGFUSE: Final = "langfuse"
 VOCABULARY_SENTRY: Final = "sentry"

@@ -135,9 +135,10 @@ def generic_router_traced(operations: Mapping[str, Operation], *, telemetry: Tel
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
         # A Router built before instrument() hands over the function as it was then: its
-        # attempts go through the wrapped one, as a Router built afterwards does.
+        # attempts go through the wrapped one, as a Router built afterwards does (the calls
+        # this wrapper traces only; the other generic endpoints are left as LiteLLM bound them).
         bound = kwargs.get("original_function")
-        if bound is not None:
+        if bound is not None and shapes.function_name(bound) in operations:
             traced_function = shapes.traced_function(bound)
             if traced_function is not bound:
                 kwargs = {**kwargs, "original_function": traced_function}
@@ -242,13 +243,13 @@ def provider_request(
     call = active(CURRENT_CALL)
     if not isinstance(call, Call):
         return wrapped(*args, **kwargs)
-    started = time.time_ns()
+    request, started = args[0] if args else kwargs.get("request"), time.time_ns()
     try:
         response = wrapped(*args, **kwargs)
     except BaseException as exc:
-        call.provider_request(args[0] if args else kwargs.get("request"), started, None, exc)
+        call.provider_request(request, started, None, exc)
         raise
-    call.provider_request(args[0] if args else kwargs.get("request"), started, response, None)
+    call.provider_request(request, started, response, None)
     return response
 
 
@@ -259,13 +260,13 @@ async def provider_request_async(
     call = active(CURRENT_CALL)
     if not isinstance(call, Call):
         return await wrapped(*args, **kwargs)
-    started = time.time_ns()
+    request, started = args[0] if args else kwargs.get("request"), time.time_ns()
     try:
         response = await wrapped(*args, **kwargs)
     except BaseException as exc:
-        call.provider_request(args[0] if args else kwargs.get("request"), started, None, exc)
+        call.provider_request(request, started, None, exc)
         raise
-    call.provider_request(args[0] if args else kwargs.get("request"), started, response, None)
+    call.provider_request(request, started, response, None)
     return response
 
 

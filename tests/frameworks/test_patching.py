@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from litellm_otel._frameworks import DEDUPLICATE_ENV, deduplicate_framework_usage
 from litellm_otel._frameworks.patching import Framework, Installed, Patch, Served, Shared
+from litellm_otel.config import deduplicate_framework_usage
+from litellm_otel.semconv import DEDUPLICATE_FRAMEWORK_USAGE_ENV as DEDUPLICATE_ENV
 
 MODULE = "litellm_otel_fake_framework"
 

@@ -112,15 +112,12 @@ class Lookups:
         when the call sets none of `extract.OPTIONAL_PARAMS`, built in full otherwise."""
         model = params.get("model")
         if isinstance(model, str):
+            max_tokens = params.get("max_tokens")
             if extract.OPTIONAL_PARAMS.isdisjoint(params):
                 max_tokens = None
-            elif "max_tokens" in params and _OPTIONAL_BUT_MAX_TOKENS.isdisjoint(params):
-                # `max_tokens` alone: every Messages API call (it is required there), and many
-                # chat calls. A template per value: an application uses a few.
-                max_tokens = params["max_tokens"]
-                if type(max_tokens) is not int:
-                    max_tokens = _FULL_BUILD
-            else:
+            elif type(max_tokens) is not int or not _OPTIONAL_BUT_MAX_TOKENS.isdisjoint(params):
+                # A template serves `max_tokens` alone too (every Messages API call, many chat
+                # calls), one per value: an application uses a few.
                 max_tokens = _FULL_BUILD
             if max_tokens is not _FULL_BUILD:
                 provider = params.get("custom_llm_provider")
