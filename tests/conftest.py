@@ -6,14 +6,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import ipaddress
 import logging
 import os
+import socket
 import sys
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 from pathlib import Path
 
 # LiteLLM fetches its model price map from the network at import unless told not to.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# LiteLLM prices a stream without usage by counting its tokens, and for a Llama or Mistral model
+# it loads that model's tokenizer from the Hugging Face Hub: offline, huggingface_hub retries for
+# 23 s here (and without end where DNS hangs) before LiteLLM falls back to tiktoken. Offline mode
+# makes it fall back at once. Child interpreters inherit it.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 
 import litellm
@@ -29,6 +37,30 @@ from helpers import API_KEY, telemetry_text
 from litellm_otel import LiteLLMInstrumentor
 
 litellm.telemetry = False
+
+_getaddrinfo = socket.getaddrinfo
+
+
+def _loopback(host: str | bytes | None) -> bool:
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is None or name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _loopback_getaddrinfo(host: str | bytes | None, *args: Any, **kwargs: Any) -> Any:
+    """The machine has no internet; a name lookup that waits for one (a DNS timeout, a client's
+    backoff) would stall the suite for minutes in CI. Every other host fails at once, as it would
+    where DNS answers quickly."""
+    if not _loopback(host):
+        raise socket.gaierror(socket.EAI_NONAME, f"the tests are offline: {host!r} is not loopback")
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+socket.getaddrinfo = _loopback_getaddrinfo
 
 
 @pytest.fixture(scope="session")
