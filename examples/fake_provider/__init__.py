@@ -20,19 +20,33 @@ Usage::
   ``/embeddings``, ``/responses`` and ``/images/generations``.
 * ``anthropic/`` -> ``provider.base_url`` (no ``/v1``); LiteLLM appends
   ``/v1/messages`` itself, so passing ``openai_base`` would hit ``/v1/v1/messages``.
+* ``transcription``, ``speech``, ``moderation``, ``image_edit``, ``image_variation``,
+  ``video_generation`` / ``video_status`` / ``video_content`` with ``openai/`` models ->
+  ``provider.openai_base`` (LiteLLM 1.79's ``moderation`` takes no ``api_base``: pass an OpenAI
+  ``client`` whose ``base_url`` is ``openai_base``).
+* ``ocr`` with ``mistral/mistral-ocr-latest`` -> ``provider.base_for("mistral") + "/v1"``;
+  ``search`` with ``search_provider="perplexity"`` -> ``provider.base_for("perplexity")``;
+  ``google_genai.generate_content`` with ``gemini/`` models ->
+  ``provider.base_for("gemini") + "/v1beta"``.
 * rerank: ``cohere/`` with ``api_base=provider.base_url + "/v1/rerank"`` (a base that
   ends in ``/v1/rerank`` selects LiteLLM's Cohere v1 client and is used verbatim; a bare
   ``base_url`` selects the v2 client, which posts to ``/v2/rerank`` -- also served), or
   ``hosted_vllm/`` with ``api_base=provider.openai_base`` (LiteLLM appends ``/rerank``).
 
 Endpoints (POST): ``/v1/chat/completions``, ``/v1/completions``, ``/v1/embeddings``,
-``/v1/responses``, ``/v1/messages``, ``/v1/images/generations``, ``/v1/rerank`` (and
-``/v2/rerank``). ``"stream": true`` is honoured by chat/completions, completions,
-responses and messages. Streams use chunked transfer-encoding; other responses carry
-Content-Length and keep the connection alive.
+``/v1/responses``, ``/v1/messages``, ``/v1/images/generations``, ``/v1/images/edits``,
+``/v1/images/variations``, ``/v1/audio/transcriptions``, ``/v1/audio/speech``,
+``/v1/moderations``, ``/v1/videos``, ``/v1/rerank`` (and ``/v2/rerank``); (GET)
+``/v1/videos/{id}`` and ``/v1/videos/{id}/content``. ``multipart/form-data`` bodies
+(transcriptions, image edits and variations) are read into their fields, so their ``model``
+selects scenarios as a JSON body's does, and are recorded so: a file as ``{"filename",
+"content_type", "size"}``, a repeated field (``image[]``) as a list. ``"stream": true`` is
+honoured by chat/completions, completions, responses and messages. Streams use chunked
+transfer-encoding; other responses carry Content-Length and keep the connection alive.
 
 The returned ``model`` is always the request model + ``MODEL_SUFFIX`` ("-2026-01-01"), so
-tests can tell the request model from the response model.
+tests can tell the request model from the response model (the provider wires under ``wires``
+answer their provider's own dated model names instead).
 
 Scenarios, selected by a (case-sensitive) substring of the request body's ``model``:
 
@@ -68,11 +82,13 @@ header there. The override applies to chat ``prompt_tokens``, completions ``prom
 responses ``input_tokens`` and Anthropic ``input_tokens``; totals are adjusted.
 
 Usage numbers are the module constants below (``CHAT_*``, ``TEXT_*``, ``EMBEDDING_*``,
-``RESPONSES_*``, ``ANTHROPIC_*``, ``RERANK_*``, ``IMAGE_*``) and the convenience dicts
+``RESPONSES_*``, ``ANTHROPIC_*``, ``RERANK_*``, ``IMAGE_*``, ``TRANSCRIPTION_*``, ``SPEECH_*``,
+``MODERATION_*``, ``VIDEO_*``) and the convenience dicts
 ``OPENAI_USAGE``, ``TEXT_COMPLETION_USAGE``, ``EMBEDDING_USAGE``, ``RESPONSES_USAGE``,
 ``ANTHROPIC_USAGE`` (the exact non-streaming wire ``usage`` objects; treat them as
 read-only). ``RecordedRequest.headers`` keys are lower-cased. ``reset()`` clears
-``requests`` only; ids keep counting up.
+``requests``, the flaky counts and the videos made; ids keep counting up. Each provider wire
+keeps its own numbers in its module (``wires.mistral.OCR_*``, ``wires.perplexity.SEARCH_*``).
 
 LiteLLM (1.106) behaviour worth knowing when driving this server:
 
@@ -87,13 +103,16 @@ LiteLLM (1.106) behaviour worth knowing when driving this server:
   providers), but as a raw ``httpx.RemoteProtocolError`` from ``litellm.responses``.
 
 Layout: ``wire`` (the numbers and payloads), ``scenarios`` (what selects a response), ``base``
-(HTTP plumbing), one module of routes per API (``openai``, ``anthropic``, ``rerank``) and
+(HTTP plumbing), ``multipart`` (form bodies), one module of routes per API (``openai``,
+``anthropic``, ``rerank``, ``audio``, ``images``, ``moderation``, ``videos``) and
 ``server`` (routing and ``FakeProvider``). A new provider's wire format is a new routes module
 mixed into ``server._Handler``.
 """
 
+from .audio import speech_audio
 from .base import RecordedRequest
 from .server import FakeProvider
+from .videos import video_content
 from .wire import (
     ANTHROPIC_CACHE_CREATION_INPUT_TOKENS,
     ANTHROPIC_CACHE_READ_INPUT_TOKENS,
@@ -109,9 +128,16 @@ from .wire import (
     EMBEDDING_DEFAULT_DIMENSIONS,
     EMBEDDING_PROMPT_TOKENS,
     EMBEDDING_USAGE,
+    IMAGE_EDIT_IMAGE_TOKENS,
+    IMAGE_EDIT_OUTPUT_TOKENS,
+    IMAGE_EDIT_TEXT_TOKENS,
     IMAGE_INPUT_TOKENS,
     IMAGE_OUTPUT_TOKENS,
+    IMAGE_PNG_B64,
+    IMAGE_URL,
     MODEL_SUFFIX,
+    MODERATION_FLAGGED_WORD,
+    MODERATION_VIOLENCE_SCORE,
     OPENAI_USAGE,
     RERANK_INPUT_TOKENS,
     RESPONSE_TEXT,
@@ -122,6 +148,7 @@ from .wire import (
     RESPONSES_TOTAL_TOKENS,
     RESPONSES_USAGE,
     SLOW_SECONDS,
+    SPEECH_AUDIO_BYTES,
     STREAM_TEXT_PIECES,
     TEXT_COMPLETION_TOKENS,
     TEXT_COMPLETION_USAGE,
@@ -132,6 +159,18 @@ from .wire import (
     TOKENS_HEADER,
     TOOL_ARGUMENTS,
     TOOL_CALL_ID,
+    TRANSCRIPTION_AUDIO_TOKENS,
+    TRANSCRIPTION_DURATION,
+    TRANSCRIPTION_INPUT_TOKENS,
+    TRANSCRIPTION_LANGUAGE,
+    TRANSCRIPTION_OUTPUT_TOKENS,
+    TRANSCRIPTION_SECONDS,
+    TRANSCRIPTION_TEXT,
+    TRANSCRIPTION_TEXT_TOKENS,
+    TRANSCRIPTION_TOTAL_TOKENS,
+    VIDEO_CONTENT_BYTES,
+    VIDEO_SECONDS,
+    VIDEO_SIZE,
 )
 
 __all__ = [
@@ -149,9 +188,16 @@ __all__ = [
     "EMBEDDING_DEFAULT_DIMENSIONS",
     "EMBEDDING_PROMPT_TOKENS",
     "EMBEDDING_USAGE",
+    "IMAGE_EDIT_IMAGE_TOKENS",
+    "IMAGE_EDIT_OUTPUT_TOKENS",
+    "IMAGE_EDIT_TEXT_TOKENS",
     "IMAGE_INPUT_TOKENS",
     "IMAGE_OUTPUT_TOKENS",
+    "IMAGE_PNG_B64",
+    "IMAGE_URL",
     "MODEL_SUFFIX",
+    "MODERATION_FLAGGED_WORD",
+    "MODERATION_VIOLENCE_SCORE",
     "OPENAI_USAGE",
     "RERANK_INPUT_TOKENS",
     "RESPONSES_CACHED_TOKENS",
@@ -162,6 +208,7 @@ __all__ = [
     "RESPONSES_USAGE",
     "RESPONSE_TEXT",
     "SLOW_SECONDS",
+    "SPEECH_AUDIO_BYTES",
     "STREAM_TEXT_PIECES",
     "TEXT_COMPLETION_TOKENS",
     "TEXT_COMPLETION_USAGE",
@@ -172,6 +219,20 @@ __all__ = [
     "TOKENS_HEADER",
     "TOOL_ARGUMENTS",
     "TOOL_CALL_ID",
+    "TRANSCRIPTION_AUDIO_TOKENS",
+    "TRANSCRIPTION_DURATION",
+    "TRANSCRIPTION_INPUT_TOKENS",
+    "TRANSCRIPTION_LANGUAGE",
+    "TRANSCRIPTION_OUTPUT_TOKENS",
+    "TRANSCRIPTION_SECONDS",
+    "TRANSCRIPTION_TEXT",
+    "TRANSCRIPTION_TEXT_TOKENS",
+    "TRANSCRIPTION_TOTAL_TOKENS",
+    "VIDEO_CONTENT_BYTES",
+    "VIDEO_SECONDS",
+    "VIDEO_SIZE",
     "FakeProvider",
     "RecordedRequest",
+    "speech_audio",
+    "video_content",
 ]

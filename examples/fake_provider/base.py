@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Protocol, cast
 
+from .multipart import parse_form
 from .scenarios import _ERROR_KINDS
 from .wire import JSONObject
 
@@ -62,6 +63,17 @@ class Endpoint(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
 
+    def _parse_body(self, raw: bytes) -> JSONObject:
+        """A JSON object body, or a ``multipart/form-data`` body's fields (see ``parse_form``)."""
+        content_type = self.headers.get("Content-Type", "")
+        if content_type.lower().startswith("multipart/form-data"):
+            return parse_form(raw, content_type)
+        try:
+            parsed: object = json.loads(raw) if raw else None
+        except ValueError:
+            return {}
+        return cast(JSONObject, parsed) if isinstance(parsed, dict) else {}
+
     def _record(self, body: JSONObject) -> dict[str, str]:
         headers = {k.lower(): v for k, v in self.headers.items()}
         self._provider._record(RecordedRequest(self.command, self.path, headers, body))
@@ -75,6 +87,15 @@ class Endpoint(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def _send_bytes(self, data: bytes, content_type: str) -> None:
+        """A 200 whose body is ``data`` as is: audio, a video, a plain-text transcript."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
         self.wfile.flush()

@@ -1,4 +1,4 @@
-"""OpenAI's wire formats: chat completions, completions, embeddings, responses and images."""
+"""OpenAI's wire formats: chat completions, completions, embeddings and responses."""
 
 from __future__ import annotations
 
@@ -11,12 +11,8 @@ from collections.abc import Iterable
 from .base import Endpoint
 from .scenarios import _Scenario
 from .wire import (
-    _FAKE_IMAGE_URL,
-    _FAKE_PNG_B64,
     CHAT_PROMPT_TOKENS,
     EMBEDDING_DEFAULT_DIMENSIONS,
-    IMAGE_INPUT_TOKENS,
-    IMAGE_OUTPUT_TOKENS,
     RESPONSE_TEXT,
     RESPONSES_INPUT_TOKENS,
     STREAM_TEXT_PIECES,
@@ -328,24 +324,3 @@ class OpenAIRoutes(Endpoint):
             yield event("response.completed", response=response("completed", [item], usage))
 
         self._stream(events())
-
-    # -- /v1/images/generations
-    def _images(self, body: JSONObject, sc: _Scenario) -> None:
-        self._provider._next_id()
-        prompt = body.get("prompt")
-        b64 = body.get("response_format") == "b64_json"
-        image: JSONObject = {"b64_json": _FAKE_PNG_B64} if b64 else {"url": _FAKE_IMAGE_URL}
-        image["revised_prompt"] = prompt if isinstance(prompt, str) else None
-        self._send_json(
-            200,
-            {
-                "created": int(time.time()),
-                "data": [dict(image) for _ in range(sc.n)],
-                "usage": {
-                    "input_tokens": IMAGE_INPUT_TOKENS,
-                    "input_tokens_details": {"text_tokens": IMAGE_INPUT_TOKENS, "image_tokens": 0},
-                    "output_tokens": IMAGE_OUTPUT_TOKENS,
-                    "total_tokens": IMAGE_INPUT_TOKENS + IMAGE_OUTPUT_TOKENS,
-                },
-            },
-        )

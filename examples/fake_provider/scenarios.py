@@ -94,6 +94,8 @@ def _scenario(body: JSONObject, headers: dict[str, str]) -> _Scenario:
     raw_model = body.get("model")
     model = raw_model if isinstance(raw_model, str) else "unknown"
     raw_n = body.get("n")
+    if isinstance(raw_n, str) and raw_n.isdigit():  # a form field (image edits) is text
+        raw_n = int(raw_n)
     error_status = next((s for s in _ERROR_STATUSES if f"error-{s}" in model), None)
     return _Scenario(
         model=model,

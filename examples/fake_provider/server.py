@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import signal
 import socket
 import sys
@@ -14,16 +13,22 @@ import time
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from types import FrameType, TracebackType
-from typing import Any, cast
+from typing import Any
 
 from .anthropic import AnthropicRoutes
+from .audio import AudioRoutes
 from .base import RecordedRequest
+from .images import ImageRoutes
+from .moderation import ModerationRoutes
 from .openai import OpenAIRoutes
 from .rerank import RerankRoutes
 from .scenarios import _Scenario, _scenario
+from .videos import VideoRoutes
 from .wire import SLOW_SECONDS, JSONObject
 from .wires import WIRES
 from .wires.truth import Serve
+
+_VIDEOS = "/v1/videos/"
 
 
 class _Server(ThreadingHTTPServer):
@@ -40,7 +45,9 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class _Handler(OpenAIRoutes, AnthropicRoutes, RerankRoutes):
+class _Handler(
+    OpenAIRoutes, AnthropicRoutes, RerankRoutes, AudioRoutes, ImageRoutes, ModerationRoutes, VideoRoutes
+):
     # -- connection tracking so stop() can close idle keep-alive connections
     def setup(self) -> None:
         super().setup()
@@ -58,18 +65,14 @@ class _Handler(OpenAIRoutes, AnthropicRoutes, RerankRoutes):
 
     def do_GET(self) -> None:
         self._record({})
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if path.startswith(_VIDEOS):
+            self._video_get(path.removeprefix(_VIDEOS))
+            return
         self._send_error(404, f"Unknown path {self.path}", anthropic=False)
 
     def do_POST(self) -> None:
-        raw = self._read_body()
-        body: JSONObject = {}
-        if raw:
-            try:
-                parsed: object = json.loads(raw)
-            except ValueError:
-                parsed = None
-            if isinstance(parsed, dict):
-                body = cast(JSONObject, parsed)
+        body = self._parse_body(self._read_body())
         headers = self._record(body)
 
         path = self.path.split("?", 1)[0].rstrip("/")
@@ -114,6 +117,12 @@ class _Handler(OpenAIRoutes, AnthropicRoutes, RerankRoutes):
             "/v1/responses": self._responses,
             "/v1/messages": self._messages,
             "/v1/images/generations": self._images,
+            "/v1/images/edits": self._image_edits,
+            "/v1/images/variations": self._image_variations,
+            "/v1/audio/transcriptions": self._transcriptions,
+            "/v1/audio/speech": self._speech,
+            "/v1/moderations": self._moderations,
+            "/v1/videos": self._videos,
             "/v1/rerank": self._rerank,
             "/v2/rerank": self._rerank,
         }
@@ -134,6 +143,7 @@ class FakeProvider:
         self._ids = itertools.count(1)
         self._flaky: dict[str, int] = {}
         self._connections: set[socket.socket] = set()
+        self._videos: dict[str, JSONObject] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -193,10 +203,12 @@ class FakeProvider:
         return self.base_url + "/v1"
 
     def reset(self) -> None:
-        """Forget all recorded requests (and how often each flaky model has failed)."""
+        """Forget all recorded requests (and how often each flaky model has failed, and the videos
+        made)."""
         with self._lock:
             self.requests.clear()
             self._flaky.clear()
+            self._videos.clear()
 
     def flaky_failure(self, model: str, times: int) -> bool:
         """Whether this request for a `flaky-<times>` model is one of its first `times`: those fail."""
@@ -215,6 +227,14 @@ class FakeProvider:
     def _next_id(self) -> int:
         with self._lock:
             return next(self._ids)
+
+    def _store_video(self, video: JSONObject) -> None:
+        with self._lock:
+            self._videos[str(video["id"])] = video
+
+    def _stored_video(self, video_id: str) -> JSONObject | None:
+        with self._lock:
+            return self._videos.get(video_id)
 
     def _track(self, conn: socket.socket, *, add: bool) -> None:
         with self._lock:

@@ -54,9 +54,37 @@ RERANK_INPUT_TOKENS: Final = 25
 IMAGE_INPUT_TOKENS: Final = 50
 IMAGE_OUTPUT_TOKENS: Final = 200
 
-_FAKE_IMAGE_URL: Final = "https://example.invalid/fake-image.png"
+# /v1/audio/transcriptions: the gpt-4o(-mini)-transcribe models report tokens, whisper-1 seconds
+TRANSCRIPTION_TEXT: Final = "The quick brown fox jumps over the lazy dog at dawn."
+TRANSCRIPTION_TEXT_TOKENS: Final = 17  # usage.input_token_details.text_tokens (the prompt's)
+TRANSCRIPTION_AUDIO_TOKENS: Final = 193  # usage.input_token_details.audio_tokens
+TRANSCRIPTION_INPUT_TOKENS: Final = 210  # text + audio
+TRANSCRIPTION_OUTPUT_TOKENS: Final = 13
+TRANSCRIPTION_TOTAL_TOKENS: Final = 223
+TRANSCRIPTION_SECONDS: Final = 9  # whisper-1's usage.seconds: the audio's length, rounded up
+TRANSCRIPTION_DURATION: Final = 8.47  # verbose_json's duration (seconds)
+TRANSCRIPTION_LANGUAGE: Final = "english"  # verbose_json's language
+
+# /v1/audio/speech
+SPEECH_AUDIO_BYTES: Final = 512  # the length of every audio body
+
+# /v1/moderations
+MODERATION_FLAGGED_WORD: Final = "kill"  # an input whose text contains it is flagged for violence
+MODERATION_VIOLENCE_SCORE: Final = 0.8642  # that input's category_scores["violence"]
+
+# /v1/images/edits and /v1/images/variations, gpt-image-* models only
+IMAGE_EDIT_TEXT_TOKENS: Final = 44  # the prompt's
+IMAGE_EDIT_IMAGE_TOKENS: Final = 388  # per input image
+IMAGE_EDIT_OUTPUT_TOKENS: Final = 1056  # per image made
+
+# /v1/videos: sora-2's defaults, for a request that names no seconds or size
+VIDEO_SECONDS: Final = "4"
+VIDEO_SIZE: Final = "720x1280"
+VIDEO_CONTENT_BYTES: Final = 1024  # the length of GET /v1/videos/{id}/content's MP4 body
+
+IMAGE_URL: Final = "https://example.invalid/fake-image.png"  # every image answered as a URL
 # A 1x1 transparent PNG, for response_format="b64_json".
-_FAKE_PNG_B64: Final = (
+IMAGE_PNG_B64: Final = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
 

@@ -6,11 +6,16 @@ at the top level; usage adds `search_context_size`, `citation_tokens`, `num_sear
 Perplexity's own charge in `usage.cost` (token costs plus the per-request search fee, total in
 `total_cost`). No cache or reasoning counts for sonar-pro. A stream repeats the citations and
 search results on every chunk and carries usage on its last chunk, asked or not.
+
+Also Perplexity's Search API (``POST /search``, docs.perplexity.ai's search reference, 2026): a
+``query`` in (with ``max_results``, 10 by default, at most 20); out, ``results`` (``title``,
+``url``, ``snippet``, ``date``, ``last_updated``), the request's ``id`` and ``server_time``. No
+usage: Perplexity bills a flat fee per request. Here the web holds ``SEARCH_RESULTS`` pages.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from fake_provider.wire import JSONObject
 
@@ -18,6 +23,7 @@ from . import openai_chat
 from .truth import Truth, Wire
 
 if TYPE_CHECKING:
+    from fake_provider.base import Endpoint
     from fake_provider.scenarios import _Scenario
 
 _ID = "d2b7c9e4-3a1f-4b6d-8e5c-7f0a9b8c6d4e"
@@ -66,9 +72,36 @@ def _chunks(created: int, sc: _Scenario) -> list[JSONObject]:
     ]
 
 
+SEARCH_ID: Final = "5b1f3c2a-8e4d-4f6a-9c7b-2d0e1a3f5b6c"
+SEARCH_RESULTS: Final[tuple[JSONObject, ...]] = tuple(
+    {
+        "title": f"Search result {n}",
+        "url": f"https://example.invalid/search-result-{n}",
+        "snippet": f"Page {n} of the fake web, which every query finds.",
+        "date": "2026-01-1" + str(n),
+        "last_updated": "2026-02-0" + str(n),
+    }
+    for n in range(1, 5)
+)
+_DEFAULT_MAX_RESULTS: Final = 10
+_chat = openai_chat.serve("/chat/completions", _reply, _chunks)
+
+
+def _serve(endpoint: Endpoint, path: str, body: JSONObject, sc: _Scenario) -> None:
+    if path != "/search":
+        _chat(endpoint, path, body, sc)
+        return
+    raw_max = body.get("max_results")
+    max_results = raw_max if isinstance(raw_max, int) and raw_max > 0 else _DEFAULT_MAX_RESULTS
+    endpoint._send_json(
+        200,
+        {"results": [dict(r) for r in SEARCH_RESULTS[:max_results]], "id": SEARCH_ID, "server_time": None},
+    )
+
+
 WIRE = Wire(
     name="perplexity",
-    serve=openai_chat.serve("/chat/completions", _reply, _chunks),
+    serve=_serve,
     truth=TRUTH,
     stream_truth=TRUTH,
     streams_usage_unasked=True,
