@@ -44,8 +44,39 @@ MESSAGES_INTERFACES = [
     for package in (".messages", "")
     for name in ("create", "acreate")
 ]
-# Every entry point but these is a Router endpoint of every generation (1.110 adds aresponses).
-ROUTER_ENDPOINTS = [name for name in ENTRY_POINTS if name not in ("responses", "aresponses", "rerank")]
+# The other APIs, on every release: the `litellm` names, and the package names Routers up to
+# 1.109 bind (the same functions); litellm.agenerate_content has no sync twin on `litellm`.
+SURFACE_ENTRY_POINTS = [
+    *(
+        f"litellm.{name}"
+        for base in ("transcription", "speech", "moderation", "image_edit", "image_variation", "ocr")
+        for name in (base, f"a{base}")
+    ),
+    "litellm.ocr.ocr",
+    "litellm.ocr.aocr",
+    "litellm.search",
+    "litellm.asearch",
+    "litellm.search.search",
+    "litellm.search.asearch",
+    "litellm.video_generation",
+    "litellm.avideo_generation",
+    "litellm.videos.video_generation",
+    "litellm.videos.avideo_generation",
+    "litellm.video_remix",
+    "litellm.avideo_remix",
+    "litellm.agenerate_content",
+    "litellm.google_genai.generate_content",
+    "litellm.google_genai.agenerate_content",
+    "litellm.completion_with_retries",
+    "litellm.acompletion_with_retries",
+]
+# Every entry point but these is a Router endpoint of every generation (1.110 adds aresponses),
+# and so are atranscription and aspeech.
+ROUTER_ENDPOINTS = [
+    *(name for name in ENTRY_POINTS if name not in ("responses", "aresponses", "rerank")),
+    "atranscription",
+    "aspeech",
+]
 FALLBACKS_BRIDGE = "litellm.litellm_core_utils.fallback_utils.run_async_function"
 PRE_CALL = "litellm.litellm_core_utils.litellm_logging.Logging.pre_call"
 STREAM_ASSEMBLY = "litellm.stream_chunk_builder"
@@ -66,13 +97,20 @@ def expected_targets(release: Version) -> list[str]:
         expected.append(f"litellm.{name}")
         if release >= Version("1.106"):
             expected.append(f"litellm.messages.dispatch._PYTHON_{implementation}")
+    expected += SURFACE_ENTRY_POINTS
     expected += MESSAGES_INTERFACES
     # Up to 1.109 the Routers build aanthropic_messages per instance: its router span comes from
     # the class method those endpoints call.
     generic = "_ageneric_api_call_with_fallbacks"
     if release >= Version("1.110"):  # the Rust-backed core; sync calls need no event-loop bridge
         core = "litellm.router_rust.core.RustCore"
-        endpoints = [*ROUTER_ENDPOINTS, "aresponses", "aanthropic_messages", "anthropic_messages"]
+        endpoints = [
+            *ROUTER_ENDPOINTS,
+            "aresponses",
+            "aanthropic_messages",
+            "anthropic_messages",
+            "amoderation",
+        ]
         expected += [f"{core}.{name}" for name in endpoints]
     elif release >= Version("1.109"):  # the Router facade over the Python core
         core = "litellm.router_python_core.PythonCore"

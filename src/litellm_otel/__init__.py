@@ -53,6 +53,7 @@ from litellm_otel.wrappers import (
     provider_request_async,
     router_traced,
     stamp_handoff,
+    tool_traced,
     traced,
 )
 
@@ -87,6 +88,8 @@ def _wrapper(target: Target, telemetry: Telemetry) -> Wrapper:
         return router_traced(operation, telemetry=telemetry)
     if target.role is Role.IMPLEMENTATION:
         return implementation_traced(operation, telemetry=telemetry)
+    if target.role is Role.TOOL_CALL:
+        return tool_traced(operation, telemetry=telemetry)
     return traced(operation, telemetry=telemetry)
 
 
@@ -121,6 +124,7 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
 
     _patched: tuple[Target, ...] = ()  # every wrapper installed
     _on_import: OnImport | None = None  # waiting for LiteLLM's first import
+    _late: tuple[OnImport, ...] = ()  # waiting for LiteLLM modules the application imports later
     _framework_patches: _frameworks.Installed | None = None  # applied as the frameworks are imported
 
     @property
@@ -192,24 +196,41 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
                 "litellm-otel: could not read the installed LiteLLM; nothing is traced", exc_info=True
             )
             return
-        for missing in plan.missing:
+        self._wrap(plan.targets, plan.missing, plan.litellm_version, telemetry)
+        _warn_if_litellm_otel_callback(litellm)
+        # LiteLLM's MCP client is imported by the application, if at all: patched then.
+        version = plan.litellm_version
+        self._late = tuple(
+            OnImport(lambda package: self._wrap(*targets.mcp_targets(package), version, telemetry)).register(
+                name
+            )
+            for name in targets.MCP_CLIENT_MODULES
+        )
+
+    def _wrap(
+        self,
+        found: Collection[Target],
+        missing: Collection[targets.Missing],
+        version: str,
+        telemetry: Telemetry,
+    ) -> None:
+        for absent in missing:
             _logger.warning(
                 "litellm-otel: the installed LiteLLM %s has no %s (%s); %s. Everything else is traced.",
-                plan.litellm_version,
-                missing.label,
-                missing.role.value,
-                missing.loss,
+                version,
+                absent.label,
+                absent.role.value,
+                absent.loss,
             )
         patched: list[Target] = []
-        for target in plan.targets:
+        for target in found:
             try:
                 wrap_function_wrapper(target.owner, target.name, _wrapper(target, telemetry))
             except Exception:
                 _logger.warning("litellm-otel: could not wrap %s", target.label, exc_info=True)
                 continue
             patched.append(target)
-        self._patched = tuple(patched)
-        _warn_if_litellm_otel_callback(litellm)
+        self._patched = (*self._patched, *patched)
 
     def _uninstrument(self, **kwargs: Any) -> None:
         if self._framework_patches is not None:
@@ -218,6 +239,9 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         if self._on_import is not None:
             self._on_import.cancel()
             self._on_import = None
-        for target in self._patched:
+        for late in self._late:
+            late.cancel()
+        self._late = ()
+        for target in reversed(self._patched):
             unwrap(target.owner, target.name)
         self._patched = ()

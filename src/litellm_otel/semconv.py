@@ -36,6 +36,21 @@ OP_TEXT_COMPLETION: Final = "text_completion"
 OP_EMBEDDINGS: Final = "embeddings"
 OP_GENERATE_CONTENT: Final = "generate_content"
 OP_RERANK: Final = "rerank"  # extension: no well-known value for rerank yet
+OP_EXECUTE_TOOL: Final = "execute_tool"
+# Extensions: the APIs no well-known operation describes (README "Operation names"). Each is the
+# name LiteLLM, OpenAI and the proxy's route give the API, so a span name says what was called.
+OP_TRANSCRIPTION: Final = "transcription"  # audio in, text out
+OP_SPEECH: Final = "speech"  # text in, audio out (also gen_ai.output.type=speech)
+OP_MODERATION: Final = "moderation"  # a classification, no generation
+OP_OCR: Final = "ocr"  # a document in, its text out
+OP_SEARCH: Final = "search"  # a web search API: a query in, results out, priced per query
+OP_VIDEO_GENERATION: Final = "video_generation"  # a video job created (gen_ai.output.type=video)
+
+# gen_ai.output.type values: text, json, image and speech are well-known; video is an extension.
+OUTPUT_TEXT: Final = "text"
+OUTPUT_IMAGE: Final = "image"
+OUTPUT_SPEECH: Final = "speech"
+OUTPUT_VIDEO: Final = "video"
 
 # Request attributes, set when the span starts.
 GEN_AI_OPERATION_NAME: Final = "gen_ai.operation.name"
@@ -79,6 +94,17 @@ LITELLM_PROVIDER_REQUESTS: Final = "litellm.provider.requests"
 # The gen_ai.usage.* attributes of a span whose values are LiteLLM's estimate (its tokenizer's
 # count, or a figure it derived from text) rather than the provider's reported count: string[].
 LITELLM_USAGE_ESTIMATED: Final = "litellm.usage.estimated"
+# What the non-token APIs bill by, as LiteLLM reads it from the provider's result (extensions).
+LITELLM_USAGE_AUDIO_INPUT_TOKENS: Final = "litellm.usage.audio.input_tokens"  # of the input tokens
+LITELLM_USAGE_TEXT_INPUT_TOKENS: Final = "litellm.usage.text.input_tokens"  # of the input tokens
+LITELLM_USAGE_IMAGE_INPUT_TOKENS: Final = "litellm.usage.image.input_tokens"  # of the input tokens
+LITELLM_USAGE_AUDIO_SECONDS: Final = "litellm.usage.audio.seconds"  # transcribed audio billed by time
+LITELLM_USAGE_INPUT_CHARACTERS: Final = "litellm.usage.input_characters"  # speech: billed, no whitespace
+LITELLM_USAGE_PAGES: Final = "litellm.usage.pages"  # OCR: pages processed
+LITELLM_USAGE_SEARCH_RESULTS: Final = "litellm.search.results"  # search: results returned
+LITELLM_USAGE_VIDEO_SECONDS: Final = "litellm.usage.video.seconds"  # video: seconds requested
+LITELLM_MODERATION_FLAGGED: Final = "litellm.moderation.flagged"  # any input flagged
+LITELLM_VIDEO_STATUS: Final = "litellm.video.status"  # the video job's status when created
 LITELLM_ROUTER_MODEL_GROUP: Final = "litellm.router.model_group"
 LITELLM_ROUTER_DEPLOYMENT_ID: Final = "litellm.router.deployment_id"
 LITELLM_ROUTER_ATTEMPT: Final = "litellm.router.attempt"
@@ -127,6 +153,18 @@ GEN_AI_INPUT_MESSAGES: Final = "gen_ai.input.messages"
 GEN_AI_OUTPUT_MESSAGES: Final = "gen_ai.output.messages"
 GEN_AI_SYSTEM_INSTRUCTIONS: Final = "gen_ai.system_instructions"
 GEN_AI_TOOL_DEFINITIONS: Final = "gen_ai.tool.definitions"
+
+# Tool execution spans (execute_tool): the GenAI conventions' tool attributes, and the MCP
+# conventions' method name for a tool call made over MCP (semantic-conventions v1.41.1).
+GEN_AI_TOOL_NAME: Final = "gen_ai.tool.name"
+GEN_AI_TOOL_CALL_ID: Final = "gen_ai.tool.call.id"
+GEN_AI_TOOL_TYPE: Final = "gen_ai.tool.type"
+GEN_AI_TOOL_CALL_ARGUMENTS: Final = "gen_ai.tool.call.arguments"  # content: opt-in only
+GEN_AI_TOOL_CALL_RESULT: Final = "gen_ai.tool.call.result"  # content: opt-in only
+MCP_METHOD_NAME: Final = "mcp.method.name"
+MCP_TOOLS_CALL: Final = "tools/call"
+TOOL_TYPE_EXTENSION: Final = "extension"  # a tool run outside the agent: an MCP server's
+TOOL_ERROR: Final = "tool_error"  # error.type of a tool call whose result says it failed (MCP isError)
 EVENT_INFERENCE_DETAILS: Final = "gen_ai.client.inference.operation.details"
 
 # Newer GenAI names (semantic-conventions-genai, not in v1.41.1), emitted instead of the released

@@ -23,7 +23,20 @@ from opentelemetry._logs import Logger, LogRecord
 from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from litellm_otel import content, extract, messages
+from litellm_otel import (
+    content,
+    extract,
+    google_genai,
+    images,
+    messages,
+    moderation,
+    ocr,
+    search,
+    speech,
+    tools,
+    transcription,
+    video,
+)
 from litellm_otel import semconv as sc
 from litellm_otel._litellm import assembly, reports, shapes
 from litellm_otel._litellm.lookups import Lookups
@@ -43,6 +56,8 @@ _logger: Final = logging.getLogger(__name__)
 CURRENT_CALL: Final = context.create_key("litellm_otel.call")
 # The Router call a context is inside: the provider calls it makes are its attempts.
 CURRENT_ROUTER: Final = context.create_key("litellm_otel.router_call")
+# The tool call a context is inside (`call_openai_tool` calls `call_mcp_tool`: one span).
+CURRENT_TOOL: Final = context.create_key("litellm_otel.tool_call")
 
 _MAX_MESSAGE: Final = 1024
 # The operations whose results are LiteLLM `ModelResponse`s, read by its fast reader first.
@@ -340,6 +355,9 @@ class Call(Traced):
     kind = SpanKind.CLIENT
     context_key = CURRENT_CALL
     captures_content = True
+    # The module of pure builders of a surface read through `SurfaceCall`; None for chat, whose
+    # builders (`extract`, `_litellm.shapes`) this class calls directly.
+    builders: ClassVar[SurfaceBuilders | None] = None
 
     def __init__(
         self,
@@ -374,6 +392,8 @@ class Call(Traced):
         call it is an attempt of, which numbers it."""
         try:
             attributes, name = telemetry.lookups.request_attributes(operation.name, params)
+            if cls.builders is not None:
+                attributes.update(cls.builders.request_attributes(params))
             if attempt_of is not None:
                 attributes.update(attempt_of.attempt_attributes(params))
             if telemetry.metadata_keys:
@@ -675,6 +695,108 @@ class MessagesCall(Call):
         )
 
 
+class SurfaceBuilders(Protocol):
+    """A surface's module of pure builders (`transcription`, `speech`, `google_genai`, …)."""
+
+    def request_attributes(self, params: Mapping[str, Any]) -> extract.Attributes: ...
+
+    def response_attributes(self, result: object) -> extract.Attributes: ...
+
+    def output_text(self, result: object) -> str | None: ...
+
+
+class SurfaceCall(Call):
+    """One provider request of an API beyond chat and Messages (audio, moderation, OCR, search,
+    video, Google's generateContent): a CLIENT span read through the surface's `builders`. The
+    cost is LiteLLM's own figure on the result when it put one there, else its price for the
+    token counts read (a plain dict result, such as generateContent's, has no room for one)."""
+
+    __slots__ = ()
+
+    def _result_attributes(self, result: object) -> extract.Attributes:
+        builders = self.builders
+        assert builders is not None  # every subclass names its module (surface_call)
+        attributes = builders.response_attributes(result)
+        hidden = shapes.hidden_params(result)
+        self._add_reported(attributes, hidden)
+        lookups = self._telemetry.lookups
+        cost = lookups.cost(result, hidden) if hidden else None
+        if not cost and sc.GEN_AI_USAGE_INPUT_TOKENS in attributes:
+            # No figure, or LiteLLM's 0.0 for tokens it could not price on this surface (1.79's
+            # generateContent): its price for the counts the span carries.
+            cost = lookups.tokens_cost(self._params.get("model"), attributes) or cost
+        if cost is not None:
+            attributes[sc.GEN_AI_USAGE_COST] = cost
+        if self._telemetry.content is not None:
+            attributes.update(
+                self._capture(lambda budget: _text_output(builders.output_text(result), budget))
+            )
+        return attributes
+
+    def _request_content(self, max_length: int) -> tuple[tuple[str, list[Any]], ...]:
+        # The text a call sends (speech's and moderation's `input`, a search's `query`), if any.
+        params = self._params
+        sent = params.get("input") if params.get("input") is not None else params.get("query")
+        if not isinstance(sent, str):
+            return ()
+        return ((sc.GEN_AI_INPUT_MESSAGES, content.input_messages(sent, content.Budget(max_length))),)
+
+
+def _text_output(text: str | None, budget: content.Budget) -> list[Any]:
+    if text is None:
+        return []
+    return [{"role": "assistant", "parts": [{"type": "text", "content": budget.take(text)}]}]
+
+
+class ToolCall(Traced):
+    """One MCP tool call through LiteLLM's MCP client: an INTERNAL `execute_tool` span (the
+    GenAI conventions' tool execution span), failed when the tool's result says it failed."""
+
+    __slots__ = ()
+
+    kind = SpanKind.INTERNAL
+    context_key = CURRENT_TOOL
+
+    @classmethod
+    def start(
+        cls, telemetry: Telemetry, operation: Operation, params: Params, current: Context
+    ) -> ToolCall | None:
+        try:
+            attributes, name = tools.request_attributes(params)
+            if telemetry.content is not None and telemetry.content.on_span:
+                arguments = tools.arguments_text(params)
+                if arguments is not None:
+                    attributes[sc.GEN_AI_TOOL_CALL_ARGUMENTS] = content.Budget(
+                        telemetry.content.max_length
+                    ).take(arguments)
+            span = telemetry.tracer.start_span(name, current, cls.kind, attributes)
+            return cls(span, operation, params, telemetry, current)
+        except Exception:
+            _logger.debug("litellm-otel: could not start a tool span", exc_info=True)
+            return None
+
+    def finish(self, result: Any) -> Any:
+        attributes = self._collect(self._result_attributes, result)
+        error = (sc.TOOL_ERROR, "the tool reported an error") if tools.failed(result) else None
+        self._close(attributes, None, result=result, reported_error=error)
+        return result
+
+    def _result_attributes(self, result: object) -> extract.Attributes:
+        capture = self._telemetry.content
+        if capture is None or not capture.on_span:
+            return {}
+        returned = tools.result_text(result)
+        if returned is None:
+            return {}
+        return {sc.GEN_AI_TOOL_CALL_RESULT: content.Budget(capture.max_length).take(returned)}
+
+
+def surface_call(builders: SurfaceBuilders) -> type[Call]:
+    """The CLIENT span class of a surface read by `builders`."""
+    name = getattr(builders, "__name__", "surface").rsplit(".", 1)[-1].title().replace("_", "")
+    return type(f"{name}Call", (SurfaceCall,), {"__slots__": (), "builders": builders})
+
+
 def _http_spans_elsewhere() -> bool:
     """Whether opentelemetry-instrumentation-httpx is tracing every HTTP request already (its
     spans then show each provider request, failed or not: ours would be the same again)."""
@@ -684,4 +806,15 @@ def _http_spans_elsewhere() -> bool:
 
 
 # The CLIENT span class of each API surface.
-CLIENT_CALLS: Final[Mapping[Surface, type[Call]]] = {Surface.CHAT: Call, Surface.MESSAGES: MessagesCall}
+CLIENT_CALLS: Final[Mapping[Surface, type[Call]]] = {
+    Surface.CHAT: Call,
+    Surface.MESSAGES: MessagesCall,
+    Surface.TRANSCRIPTION: surface_call(transcription),
+    Surface.SPEECH: surface_call(speech),
+    Surface.IMAGES: surface_call(images),
+    Surface.MODERATION: surface_call(moderation),
+    Surface.OCR: surface_call(ocr),
+    Surface.SEARCH: surface_call(search),
+    Surface.VIDEO: surface_call(video),
+    Surface.GOOGLE_GENAI: surface_call(google_genai),
+}

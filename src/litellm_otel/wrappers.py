@@ -31,10 +31,12 @@ from litellm_otel.spans import (
     CLIENT_CALLS,
     CURRENT_CALL,
     CURRENT_ROUTER,
+    CURRENT_TOOL,
     Call,
     Operation,
     Params,
     Telemetry,
+    ToolCall,
     Traced,
     active,
     bind_params,
@@ -112,6 +114,15 @@ def implementation_traced(operation: Operation, *, telemetry: Telemetry) -> Wrap
     fallbacks one of their own hops: only a call from a name imported before `instrument()`,
     outside any span of ours, is new."""
     return _wrapper(operation, telemetry, start_provider_call, _inside_any_span)
+
+
+def _tool_not_traced(current: Context) -> bool:
+    return active(CURRENT_TOOL, current) is not None or _suppressed(current)
+
+
+def tool_traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:
+    """The wrapper of an MCP tool call function of LiteLLM's: an INTERNAL `execute_tool` span."""
+    return _wrapper(operation, telemetry, ToolCall.start, _tool_not_traced)
 
 
 def router_traced(operation: Operation, *, telemetry: Telemetry) -> Wrapper:

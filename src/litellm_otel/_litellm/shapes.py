@@ -129,26 +129,32 @@ def model_response_attributes(result: object) -> tuple[extract.Attributes, Mappi
     return attributes, hidden
 
 
-# LiteLLM's own Responses API ids (1.79 … 1.110.2, `ResponsesAPIRequestUtils`): "resp_" + base64 of
-# "litellm:custom_llm_provider:{};model_id:{};response_id:{}", the provider's id last.
-_MANAGED_ID_PREFIX: Final = "resp_"
+# LiteLLM's own ids (1.79 … 1.110.2): for the Responses API (`ResponsesAPIRequestUtils`) "resp_" +
+# base64 of "litellm:custom_llm_provider:{};model_id:{};response_id:{}", and for videos
+# (1.110.2, `videos/utils.py`) "video_" + base64 of "…;model_id:{};video_id:{}": the provider's
+# id last.
+_MANAGED_IDS: Final = (("resp_", ";response_id:"), ("video_", ";video_id:"))
 _MANAGED_ID_START: Final = "litellm:custom_llm_provider:"
-_MANAGED_ID_FIELD: Final = ";response_id:"
 
 
 def provider_response_id(response_id: object) -> str | None:
-    """The provider's id inside a Responses API id LiteLLM re-encoded with its routing data, or
-    None when `response_id` is not one of those (a provider's own `resp_…` id stays as it is)."""
-    if not isinstance(response_id, str) or not response_id.startswith(_MANAGED_ID_PREFIX):
+    """The provider's id inside an id LiteLLM re-encoded with its routing data (Responses API,
+    videos), or None when `response_id` is not one of those (a provider's own `resp_…` id stays
+    as it is)."""
+    if not isinstance(response_id, str):
         return None
-    try:
-        decoded = base64.b64decode(response_id[len(_MANAGED_ID_PREFIX) :], validate=True).decode()
-    except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
-        return None
-    if not decoded.startswith(_MANAGED_ID_START):
-        return None
-    _, found, inner = decoded.rpartition(_MANAGED_ID_FIELD)
-    return inner if found and inner else None
+    for prefix, field_name in _MANAGED_IDS:
+        if not response_id.startswith(prefix):
+            continue
+        try:
+            decoded = base64.b64decode(response_id[len(prefix) :], validate=True).decode()
+        except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
+            return None
+        if not decoded.startswith(_MANAGED_ID_START):
+            return None
+        _, found, inner = decoded.rpartition(field_name)
+        return inner if found and inner else None
+    return None
 
 
 def response_text_so_far(stream: object) -> object:

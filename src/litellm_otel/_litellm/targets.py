@@ -29,6 +29,14 @@ class Surface(enum.Enum):
 
     CHAT = "chat"  # LiteLLM's OpenAI-shaped objects: completion, text, embeddings, responses, …
     MESSAGES = "messages"  # the Anthropic Messages API: plain dicts and SSE bytes
+    TRANSCRIPTION = "transcription"  # a TranscriptionResponse: text, tokens or seconds
+    SPEECH = "speech"  # binary audio
+    IMAGES = "images"  # edits and variations: an ImageResponse with the Images API's usage
+    MODERATION = "moderation"  # OpenAI's moderation object
+    OCR = "ocr"  # Mistral's OCR shape: pages
+    SEARCH = "search"  # LiteLLM's SearchResponse: results
+    VIDEO = "video"  # OpenAI's video job object
+    GOOGLE_GENAI = "google_genai"  # Gemini's generateContent response, camelCase
 
 
 class Role(enum.Enum):
@@ -44,6 +52,7 @@ class Role(enum.Enum):
     PRE_CALL = "pre-call hook"  # runs right before each provider request: the hand-off time
     ASSEMBLY = "end-of-stream assembler"  # builds a finished stream's response: its usage is kept
     TRANSPORT = "HTTP client"  # sends each HTTP request to the provider: retries inside a call
+    TOOL_CALL = "MCP tool call"  # calls a tool on an MCP server: an execute_tool span
 
 
 # What each role's absence costs the user, for the warning.
@@ -51,11 +60,12 @@ _LOSS: Final = {
     Role.ENTRY_POINT: "its calls get no span",
     Role.IMPLEMENTATION: "calls through names imported before instrument() get no span",
     Role.ROUTER: "Router calls through it get no router span, their attempts no litellm.router.*",
-    Role.GENERIC_ROUTER: "Router.aanthropic_messages calls get no router span",
+    Role.GENERIC_ROUTER: "the Router calls it serves (aanthropic_messages, aocr, …) get no router span",
     Role.RUN_ASYNC: "sync calls made inside a running event loop lose their parent span",
     Role.PRE_CALL: "spans get no litellm.preprocessing.duration_ms",
     Role.ASSEMBLY: "streams without the provider's usage have their tokens counted a second time",
     Role.TRANSPORT: "retries inside one call (num_retries, the provider SDK's max_retries) are not shown",
+    Role.TOOL_CALL: "MCP tool calls through LiteLLM's MCP client get no execute_tool span",
 }
 
 
@@ -114,6 +124,66 @@ ENTRY_POINTS: Final = (
     ("arerank", sc.OP_RERANK),
 )
 
+# The other APIs that send a provider request, sync and async, where their functions live: the
+# `litellm` names, and the package names Routers up to 1.109 bind at construction (`from
+# litellm.ocr import aocr`), which are other bindings of the same functions. Every one of them is
+# on every supported release (read from 1.79.0, 1.90.7, 1.106.12, 1.108.14, 1.109.3, 1.110.2);
+# on 1.110 `litellm.ocr`/`aocr` are dispatch functions served in Rust, with no Python function
+# behind them: only the public names can be wrapped, and are. (module, names, operation, surface)
+SURFACE_ENTRY_POINTS: Final = (
+    ("litellm", ("transcription", "atranscription"), sc.OP_TRANSCRIPTION, Surface.TRANSCRIPTION),
+    ("litellm", ("speech", "aspeech"), sc.OP_SPEECH, Surface.SPEECH),
+    ("litellm", ("moderation", "amoderation"), sc.OP_MODERATION, Surface.MODERATION),
+    ("litellm", ("image_edit", "aimage_edit"), sc.OP_GENERATE_CONTENT, Surface.IMAGES),
+    ("litellm", ("image_variation", "aimage_variation"), sc.OP_GENERATE_CONTENT, Surface.IMAGES),
+    ("litellm", ("ocr", "aocr"), sc.OP_OCR, Surface.OCR),
+    ("litellm.ocr", ("ocr", "aocr"), sc.OP_OCR, Surface.OCR),
+    ("litellm", ("search", "asearch"), sc.OP_SEARCH, Surface.SEARCH),
+    ("litellm.search", ("search", "asearch"), sc.OP_SEARCH, Surface.SEARCH),
+    ("litellm", ("video_generation", "avideo_generation"), sc.OP_VIDEO_GENERATION, Surface.VIDEO),
+    ("litellm.videos", ("video_generation", "avideo_generation"), sc.OP_VIDEO_GENERATION, Surface.VIDEO),
+    # A remix makes a new video from one made before, billed as one.
+    ("litellm", ("video_remix", "avideo_remix"), sc.OP_VIDEO_GENERATION, Surface.VIDEO),
+    ("litellm", ("agenerate_content",), sc.OP_GENERATE_CONTENT, Surface.GOOGLE_GENAI),
+    (
+        "litellm.google_genai",
+        ("generate_content", "agenerate_content"),
+        sc.OP_GENERATE_CONTENT,
+        Surface.GOOGLE_GENAI,
+    ),
+    # They retry `litellm.completion` through tenacity with a reference bound in litellm.main, not
+    # the patched name (1.79 … 1.110.2): their own span is the call's, the retries its requests.
+    ("litellm", ("completion_with_retries", "acompletion_with_retries"), sc.OP_CHAT, Surface.CHAT),
+)
+
+# LiteLLM's MCP client (`litellm[mcp]`, with the `mcp` package): `call_openai_tool` calls
+# `call_mcp_tool` through the global of its `tools` module, which the package re-exports
+# `call_openai_tool` from. 1.79 … 1.109: `litellm.experimental_mcp_client`; 1.110:
+# `litellm.mcp_client`, the old name a deprecated alias package (read from 1.79.0, 1.109.3,
+# 1.110.2). LiteLLM does not import them itself, and importing one takes ~0.4 s and warns on
+# 1.110: they are patched when the application imports them (`mcp_targets`).
+MCP_CLIENT_MODULES: Final = ("litellm.mcp_client", "litellm.experimental_mcp_client")
+_MCP_FUNCTIONS: Final = (("", ("call_openai_tool",)), ("tools", ("call_openai_tool", "call_mcp_tool")))
+
+
+def mcp_targets(package: ModuleType) -> tuple[list[Target], list[Missing]]:
+    """The tool-call functions of one of LiteLLM's MCP client packages, once imported; those
+    already wrapped (the alias package's names on 1.110) are left alone."""
+    targets: list[Target] = []
+    for submodule, names in _MCP_FUNCTIONS:
+        module = vars(package).get(submodule) if submodule else package
+        if not isinstance(module, ModuleType):
+            continue
+        for name in names:
+            function = vars(module).get(name)
+            if inspect.iscoroutinefunction(function) and not hasattr(function, "__wrapped__"):
+                targets.append(_function_target(module, name, Role.TOOL_CALL, sc.OP_EXECUTE_TOOL, function))
+    already = any(hasattr(vars(package).get(name), "__wrapped__") for name in ("call_openai_tool",))
+    if targets or already:
+        return targets, []
+    return [], [Missing(f"{package.__name__}.call_openai_tool", Role.TOOL_CALL)]
+
+
 # The Anthropic Messages API, on every supported release: `litellm.anthropic_messages` (async)
 # and its sync twin `litellm.anthropic_messages_handler` (which raises for a native Anthropic
 # model: LiteLLM serves that only asynchronously, 1.79 … 1.110.2). From 1.106 both are dispatch
@@ -133,15 +203,25 @@ _MESSAGES_INTERFACE_FUNCTIONS: Final = ("create", "acreate")
 # Those Routers build the endpoint per instance (`self.aanthropic_messages = self.factory_function(
 # litellm.anthropic_messages, ...)`, read from 1.79.0, 1.106.12, 1.108.14 and 1.109.3), so the
 # router span comes from the class method every such endpoint calls.
-GENERIC_ROUTER_CALLS: Final = {"anthropic_messages": sc.OP_CHAT}
+GENERIC_ROUTER_CALLS: Final = {
+    "anthropic_messages": sc.OP_CHAT,
+    "amoderation": sc.OP_MODERATION,
+    "agenerate_content": sc.OP_GENERATE_CONTENT,
+    "aimage_edit": sc.OP_GENERATE_CONTENT,
+    "aocr": sc.OP_OCR,
+    "asearch": sc.OP_SEARCH,
+    "avideo_generation": sc.OP_VIDEO_GENERATION,
+}
 _GENERIC_ROUTER_METHOD: Final = "_ageneric_api_call_with_fallbacks"
 
 # The Router endpoints every generation defines on the class that serves them (so Routers built
 # before instrument() are traced too). Router.rerank has never been one (1.79 … 1.110); the
 # Routers up to 1.109 bind responses/aresponses per instance from litellm.aresponses, so their
 # attempts are traced without a router span.
-_ROUTER_ENDPOINTS: Final = tuple(
-    (name, op) for name, op in ENTRY_POINTS if name not in ("responses", "aresponses", "rerank")
+_ROUTER_ENDPOINTS: Final = (
+    *((name, op) for name, op in ENTRY_POINTS if name not in ("responses", "aresponses", "rerank")),
+    ("atranscription", sc.OP_TRANSCRIPTION),
+    ("aspeech", sc.OP_SPEECH),
 )
 
 
@@ -175,6 +255,7 @@ _ROUTER_GENERATIONS: Final = (
             ("aresponses", sc.OP_CHAT),
             ("aanthropic_messages", sc.OP_CHAT),
             ("anthropic_messages", sc.OP_CHAT),
+            ("amoderation", sc.OP_MODERATION),
         ),
         None,
         generic=False,
@@ -211,6 +292,7 @@ def find(litellm: ModuleType) -> Plan:
     targets: list[Target] = []
     missing: list[Missing] = []
     _add_entry_points(litellm, targets, missing)
+    _add_surface_entry_points(targets, missing)
     _add_messages_interfaces(targets, missing)
     generation = _router_generation()
     if generation is not None:
@@ -275,6 +357,18 @@ def _add_entry_points(litellm: ModuleType, targets: list[Target], missing: list[
             )
         else:
             missing.append(Missing(f"{dispatch.__name__}.{implementation}", Role.IMPLEMENTATION))
+
+
+def _add_surface_entry_points(targets: list[Target], missing: list[Missing]) -> None:
+    for module_name, names, operation, surface in SURFACE_ENTRY_POINTS:
+        module = _module(module_name)
+        for name in names:
+            function = vars(module).get(name) if module is not None else None
+            if callable(function) and not isinstance(function, ModuleType):
+                role = Role.ENTRY_POINT
+                targets.append(_function_target(module, name, role, operation, function, surface))
+            else:
+                missing.append(Missing(f"{module_name}.{name}", Role.ENTRY_POINT))
 
 
 def _add_messages_interfaces(targets: list[Target], missing: list[Missing]) -> None:

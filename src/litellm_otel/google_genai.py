@@ -1,0 +1,127 @@
+"""Google GenAI's generateContent (`litellm.google_genai.generate_content` / `agenerate_content`,
+the proxy's `/v1beta/models/{model}:generateContent`): pure builders from its arguments and
+result to span attributes.
+
+LiteLLM hands back Gemini's own response (1.79 … 1.110.2; for a provider without a native
+generateContent API, LiteLLM's completion result converted to it): `responseId`, `modelVersion`,
+`candidates[].finishReason` and `usageMetadata`, spelled in camelCase as on the wire (snake_case
+where a google-genai SDK object stands in). Usage: `promptTokenCount` includes the cached
+tokens (`cachedContentTokenCount`); `candidatesTokenCount` excludes the thinking tokens
+(`thoughtsTokenCount`), which the output count includes here, as on every chat span. Nothing
+here touches OpenTelemetry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from litellm_otel import semconv as sc
+from litellm_otel.extract import Attributes
+from litellm_otel.readers import MAX_TEXT, count, fields
+
+# Gemini's finish reasons as our chat spans carry them for Gemini (LiteLLM maps them so for chat).
+FINISH_REASONS: Final = {
+    "STOP": "stop",
+    "MAX_TOKENS": "length",
+    "SAFETY": "content_filter",
+    "RECITATION": "content_filter",
+    "BLOCKLIST": "content_filter",
+    "PROHIBITED_CONTENT": "content_filter",
+    "SPII": "content_filter",
+    "MALFORMED_FUNCTION_CALL": "tool_calls",
+}
+
+
+def _get(read: Mapping[str, Any] | Any, camel: str, snake: str) -> Any:
+    value = read.get(camel)
+    return read.get(snake) if value is None else value
+
+
+def request_attributes(params: Mapping[str, Any]) -> Attributes:
+    """`config`'s sampling parameters (Gemini's `generationConfig` names)."""
+    config = params.get("config")
+    if not isinstance(config, Mapping):
+        return {}
+    attributes: Attributes = {}
+    for camel, snake, key in (
+        ("temperature", "temperature", sc.GEN_AI_REQUEST_TEMPERATURE),
+        ("topP", "top_p", sc.GEN_AI_REQUEST_TOP_P),
+        ("topK", "top_k", sc.GEN_AI_REQUEST_TOP_K),
+    ):
+        value = _get(config, camel, snake)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            attributes[key] = float(value)
+    max_tokens = count(_get(config, "maxOutputTokens", "max_output_tokens"))
+    if max_tokens is not None:
+        attributes[sc.GEN_AI_REQUEST_MAX_TOKENS] = max_tokens
+    stop = _get(config, "stopSequences", "stop_sequences")
+    if isinstance(stop, Sequence) and stop and all(isinstance(s, str) for s in stop):
+        attributes[sc.GEN_AI_REQUEST_STOP_SEQUENCES] = list(stop)
+    return attributes
+
+
+def usage_attributes(usage: object) -> Attributes:
+    """`gen_ai.usage.*` from a `usageMetadata`."""
+    read = fields(usage)
+    attributes: Attributes = {}
+    prompt = count(_get(read, "promptTokenCount", "prompt_token_count"))
+    if prompt is not None:
+        tool_prompt = count(_get(read, "toolUsePromptTokenCount", "tool_use_prompt_token_count")) or 0
+        attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = prompt + tool_prompt
+    cached = count(_get(read, "cachedContentTokenCount", "cached_content_token_count"))
+    if cached is not None:
+        attributes[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cached
+    candidates = count(_get(read, "candidatesTokenCount", "candidates_token_count"))
+    thoughts = count(_get(read, "thoughtsTokenCount", "thoughts_token_count"))
+    if candidates is not None or thoughts is not None:
+        attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = (candidates or 0) + (thoughts or 0)
+    if thoughts is not None:
+        attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = thoughts
+    total = count(_get(read, "totalTokenCount", "total_token_count"))
+    if total is not None:
+        attributes[sc.GEN_AI_USAGE_TOTAL_TOKENS] = total
+    return attributes
+
+
+def response_attributes(result: object) -> Attributes:
+    """Id, model, finish reasons and usage of a generateContent response (or of a stream's
+    chunk: the last one carries the whole usage)."""
+    read = fields(result)
+    attributes: Attributes = {}
+    response_id = _get(read, "responseId", "response_id")
+    if isinstance(response_id, str) and response_id:
+        attributes[sc.GEN_AI_RESPONSE_ID] = response_id[:MAX_TEXT]
+    model = _get(read, "modelVersion", "model_version")
+    if isinstance(model, str) and model:
+        attributes[sc.GEN_AI_RESPONSE_MODEL] = model[:MAX_TEXT]
+    reasons = finish_reasons(read.get("candidates"))
+    if reasons:
+        attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = reasons
+    attributes.update(usage_attributes(_get(read, "usageMetadata", "usage_metadata")))
+    return attributes
+
+
+def finish_reasons(candidates: object) -> list[str]:
+    if not isinstance(candidates, Sequence) or isinstance(candidates, str | bytes):
+        return []
+    reasons = []
+    for candidate in candidates:
+        reason = _get(fields(candidate), "finishReason", "finish_reason")
+        reason = getattr(reason, "value", reason)  # a google-genai enum
+        if isinstance(reason, str) and reason:
+            reasons.append(FINISH_REASONS.get(reason, reason.lower())[:MAX_TEXT])
+    return reasons
+
+
+def output_text(result: object) -> str | None:
+    """The candidates' text parts, for content capture (opt-in only)."""
+    candidates = fields(result).get("candidates")
+    if not isinstance(candidates, Sequence) or isinstance(candidates, str | bytes):
+        return None
+    texts: list[str] = []
+    for candidate in candidates:
+        parts = fields(fields(candidate).get("content")).get("parts")
+        if isinstance(parts, Sequence) and not isinstance(parts, str | bytes):
+            texts.extend(p for p in (fields(part).get("text") for part in parts) if isinstance(p, str))
+    return "".join(texts) or None

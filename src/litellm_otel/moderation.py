@@ -1,0 +1,43 @@
+"""Moderation (`litellm.moderation` / `amoderation`, the proxy's `/v1/moderations`): pure
+builders from its result to span attributes.
+
+The result is OpenAI's moderation object (`{"id", "model", "results": [{"flagged", …}]}`) as
+LiteLLM's `ModerationCreateResponse`-like object or dict (1.79 … 1.110.2). A classification
+generates nothing: the span carries the response's id and model and whether anything was flagged.
+Nothing here touches OpenTelemetry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from litellm_otel import semconv as sc
+from litellm_otel.extract import Attributes
+from litellm_otel.readers import MAX_TEXT, field, fields
+
+
+def request_attributes(params: Mapping[str, Any]) -> Attributes:
+    return {}
+
+
+def response_attributes(result: object) -> Attributes:
+    """Id, model, and `litellm.moderation.flagged`: whether any input was flagged."""
+    read = fields(result)
+    attributes: Attributes = {}
+    response_id = read.get("id")
+    if isinstance(response_id, str) and response_id:
+        attributes[sc.GEN_AI_RESPONSE_ID] = response_id[:MAX_TEXT]
+    model = read.get("model")
+    if isinstance(model, str) and model:
+        attributes[sc.GEN_AI_RESPONSE_MODEL] = model[:MAX_TEXT]
+    results = read.get("results")
+    if isinstance(results, Sequence) and not isinstance(results, str | bytes):
+        flags = [field(item, "flagged") for item in results]
+        if flags and all(isinstance(flag, bool) for flag in flags):
+            attributes[sc.LITELLM_MODERATION_FLAGGED] = any(flags)
+    return attributes
+
+
+def output_text(result: object) -> str | None:
+    return None

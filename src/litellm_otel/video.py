@@ -1,0 +1,56 @@
+"""Video generation (`litellm.video_generation` / `avideo_generation`, the proxy's `/v1/videos`):
+pure builders from its arguments and result to span attributes.
+
+The call creates a video job and returns OpenAI's video object (`VideoObject`, 1.79 … 1.110.2:
+`{"id", "model", "status", "seconds", "size", …}`); the video itself is fetched later
+(`video_content`). Video is billed per second of output: `seconds`, which OpenAI spells as a
+string ("8"). Nothing here touches OpenTelemetry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from litellm_otel import semconv as sc
+from litellm_otel.extract import Attributes
+from litellm_otel.readers import MAX_TEXT, fields, number, text
+
+_REQUEST: Final[Attributes] = {sc.GEN_AI_OUTPUT_TYPE: sc.OUTPUT_VIDEO}
+
+
+def request_attributes(params: Mapping[str, Any]) -> Attributes:
+    return dict(_REQUEST)
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    seconds = number(value)
+    return seconds if seconds is not None and seconds >= 0 else None
+
+
+def response_attributes(result: object) -> Attributes:
+    """The job's id, model and status, and the seconds of video it was asked for."""
+    read = fields(result)
+    attributes: Attributes = {}
+    response_id = read.get("id")
+    if isinstance(response_id, str) and response_id:
+        attributes[sc.GEN_AI_RESPONSE_ID] = response_id[:MAX_TEXT]
+    model = read.get("model")
+    if isinstance(model, str) and model:
+        attributes[sc.GEN_AI_RESPONSE_MODEL] = model[:MAX_TEXT]
+    status = text(read.get("status"))
+    if status is not None:
+        attributes[sc.LITELLM_VIDEO_STATUS] = status
+    seconds = _seconds(read.get("seconds"))
+    if seconds is not None:
+        attributes[sc.LITELLM_USAGE_VIDEO_SECONDS] = seconds
+    return attributes
+
+
+def output_text(result: object) -> str | None:
+    return None
