@@ -125,6 +125,12 @@ def expected_targets(release: Version) -> list[str]:
     return [*expected, *TRANSPORTS, PRE_CALL]
 
 
+def patched_at_import(instrumentor: LiteLLMInstrumentor) -> list[str]:
+    """What was patched when LiteLLM was imported: LiteLLM's MCP client is patched when the
+    application imports it, which another test in this process may have done."""
+    return [label for label in instrumentor.patched_targets if "mcp_client" not in label]
+
+
 def resolve(label: str) -> tuple[Any, str]:
     """(owner, attribute) of a dotted label: the longest importable module, then attributes."""
     parts = label.split(".")
@@ -146,7 +152,7 @@ def test_every_expected_target_of_this_release_is_patched_and_nothing_is_missing
     with caplog.at_level(logging.WARNING, logger="litellm_otel"):
         instrumentor.instrument(tracer_provider=tracer_provider)
     try:
-        assert list(instrumentor.patched_targets) == expected_targets(LITELLM)
+        assert patched_at_import(instrumentor) == expected_targets(LITELLM)
         assert [r.getMessage() for r in caplog.records if r.name.startswith("litellm_otel")] == []
     finally:
         instrumentor.uninstrument()
@@ -200,7 +206,7 @@ def test_a_missing_router_endpoint_is_named_in_one_warning_and_the_rest_is_trace
         assert str(LITELLM) in warnings[0]
         assert "no router span" in warnings[0]
         assert label not in instrumentor.patched_targets
-        assert len(instrumentor.patched_targets) == len(expected_targets(LITELLM)) - 1
+        assert len(patched_at_import(instrumentor)) == len(expected_targets(LITELLM)) - 1
         litellm.completion(
             model="openai/fake-gpt", messages=USER_MESSAGES, api_base=provider.openai_base, api_key=API_KEY
         )

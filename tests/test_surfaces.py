@@ -105,7 +105,7 @@ async def test_a_token_billed_transcription_has_its_tokens_audio_split_and_cost(
 async def test_a_time_billed_transcription_has_its_seconds_and_cost(
     provider: FakeProvider, span_exporter: InMemorySpanExporter, is_async: bool
 ) -> None:
-    await call(
+    result = await call(
         is_async,
         "transcription",
         model="openai/whisper-1",
@@ -119,8 +119,8 @@ async def test_a_time_billed_transcription_has_its_seconds_and_cost(
     seconds = fp.TRANSCRIPTION_SECONDS if TRANSCRIPTION_HAS_USAGE else fp.TRANSCRIPTION_DURATION
     assert got[sc.LITELLM_USAGE_AUDIO_SECONDS] == seconds
     assert_absent(got, [sc.GEN_AI_USAGE_INPUT_TOKENS, sc.GEN_AI_USAGE_OUTPUT_TOKENS])
-    per_second = litellm.get_model_info("whisper-1", custom_llm_provider="openai")["input_cost_per_second"]
-    assert cost(got) == pytest.approx(fp.TRANSCRIPTION_DURATION * per_second)
+    # LiteLLM's own figure (it prices the verbose duration, or rounds up, by release).
+    assert cost(got) == result._hidden_params["response_cost"] > 0
 
 
 @ASYNC
@@ -289,7 +289,7 @@ async def test_ocr_has_its_pages_and_cost(
         },
     )
     assert cost(got) == result._hidden_params["response_cost"]  # LiteLLM's own figure
-    if Version("1.90") <= LITELLM_VERSION:  # 1.79 prices OCR at 0.0
+    if Version("1.110") <= LITELLM_VERSION:  # 1.79 … 1.109 price OCR at 0.0
         assert cost(got) > 0
 
 
@@ -469,8 +469,13 @@ async def test_router_endpoints_draw_a_router_span_over_their_attempt(
     await make_call(audio_router)
 
     spans = span_exporter.get_finished_spans()
-    (router_span,) = [s for s in spans if s.kind is SpanKind.INTERNAL]
     (attempt,) = [s for s in spans if s.kind is SpanKind.CLIENT]
+    if endpoint == "moderation" and LITELLM_VERSION < Version("1.110"):
+        # Routers up to 1.109 serve it through a method of its own: the attempt alone is traced.
+        assert [s for s in spans if s.kind is SpanKind.INTERNAL] == []
+        assert attributes(attempt)[sc.GEN_AI_OPERATION_NAME] == operation
+        return
+    (router_span,) = [s for s in spans if s.kind is SpanKind.INTERNAL]
     assert router_span.name.startswith(f"router {operation} ")
     assert attempt.parent is not None and attempt.parent.span_id == router_span.context.span_id
     assert attributes(attempt)[sc.GEN_AI_OPERATION_NAME] == operation
