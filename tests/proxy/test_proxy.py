@@ -198,14 +198,117 @@ class Sent:
 
 
 @dataclass(frozen=True)
+class Surface:
+    """A request to one of the proxy's other API routes, and the CLIENT span it should produce."""
+
+    path: str
+    route: str
+    operation: str
+    span_name: str
+    content_type: str
+    body: bytes
+    # Attributes the CLIENT span must carry, with their values.
+    expected: tuple[tuple[str, object], ...]
+
+
+_BOUNDARY = "litellm-otel-proxy-test"
+
+
+def _multipart(fields: dict[str, str], file: tuple[str, bytes, str]) -> bytes:
+    parts = [
+        f'--{_BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    filename, data, mime = file
+    parts.append(
+        f'--{_BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        f"Content-Type: {mime}\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{_BOUNDARY}--\r\n".encode()
+
+
+_JSON = "application/json"
+WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(64)
+SURFACES = (
+    Surface(
+        "/v1/audio/transcriptions",
+        "/v1/audio/transcriptions",
+        "transcription",
+        "transcription openai/gpt-4o-transcribe",
+        f"multipart/form-data; boundary={_BOUNDARY}",
+        _multipart({"model": "stt"}, ("speech.wav", WAV, "audio/wav")),
+        (
+            (sc.GEN_AI_USAGE_INPUT_TOKENS, fp.TRANSCRIPTION_INPUT_TOKENS),
+            (sc.LITELLM_USAGE_AUDIO_INPUT_TOKENS, fp.TRANSCRIPTION_AUDIO_TOKENS),
+            (sc.GEN_AI_USAGE_OUTPUT_TOKENS, fp.TRANSCRIPTION_OUTPUT_TOKENS),
+        ),
+    ),
+    Surface(
+        "/v1/audio/speech",
+        "/v1/audio/speech",
+        "speech",
+        "speech openai/tts-1",
+        _JSON,
+        json.dumps({"model": "tts", "input": "Say hello", "voice": "alloy"}).encode(),
+        ((sc.LITELLM_USAGE_INPUT_CHARACTERS, len("Sayhello")), (sc.GEN_AI_OUTPUT_TYPE, "speech")),
+    ),
+    Surface(
+        "/v1/moderations",
+        "/v1/moderations",
+        "moderation",
+        "moderation openai/omni-moderation-latest",
+        _JSON,
+        json.dumps({"model": "mod", "input": f"I will {fp.MODERATION_FLAGGED_WORD} the lights"}).encode(),
+        ((sc.LITELLM_MODERATION_FLAGGED, True),),
+    ),
+    Surface(
+        "/v1beta/models/gemini:generateContent",
+        "/v1beta/models/{model_name:path}:generateContent",
+        "generate_content",
+        "generate_content gemini/gemini-2.5-flash",
+        _JSON,
+        json.dumps({"contents": [{"role": "user", "parts": [{"text": "Say hello"}]}]}).encode(),
+        (
+            (sc.GEN_AI_USAGE_INPUT_TOKENS, 2210),
+            (sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 1792),
+            (sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 152),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SentSurface:
+    surface: Surface
+    trace_id: bytes
+    status: int
+    body: str
+
+
+def _send_surface(base_url: str, master_key: str, surface: Surface) -> SentSurface:
+    trace_id = secrets.token_bytes(16)
+    traceparent = f"00-{trace_id.hex()}-{secrets.token_bytes(8).hex()}-01"
+    headers = {
+        "Authorization": f"Bearer {master_key}",
+        "Content-Type": surface.content_type,
+        "traceparent": traceparent,
+    }
+    status, _, body = _http("POST", base_url + surface.path, headers, surface.body)
+    return SentSurface(surface, trace_id, status, body[:500])
+
+
+@dataclass(frozen=True)
 class ProxyRun:
     sent: list[Sent]
     spans: list[ReceivedSpan]
     provider_requests: list[fp.RecordedRequest]
     master_key: str
     log: str
+    surfaces: list[SentSurface]
 
-    def trace(self, sent: Sent) -> list[ReceivedSpan]:
+    def trace(self, sent: Sent | SentSurface) -> list[ReceivedSpan]:
         return [s for s in self.spans if s.span.trace_id == sent.trace_id]
 
 
@@ -241,7 +344,7 @@ def _http(
             return (
                 response.status,
                 {k.lower(): v for k, v in response.headers.items()},
-                response.read().decode(),
+                response.read().decode(errors="replace"),  # speech answers audio bytes
             )
     except urllib.error.HTTPError as error:
         with error:
@@ -393,6 +496,7 @@ def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFact
             LITELLM_DONT_SHOW_FEEDBACK_BOX="true",
             FAKE_PROVIDER_URL=fake_provider.base_url,
             FAKE_PROVIDER_OPENAI_BASE=fake_provider.openai_base,
+            FAKE_PROVIDER_GEMINI_BASE=fake_provider.base_for("gemini") + "/v1beta",
             FAKE_PROVIDER_API_KEY=API_KEY,
             NO_PROXY=",".join(filter(None, [env.get("NO_PROXY", ""), "127.0.0.1,localhost"])),
             OTEL_SERVICE_NAME=SERVICE_NAME,
@@ -443,13 +547,14 @@ def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFact
             warm_up = _http("POST", base_url + "/v1/messages", {"Content-Type": "application/json"}, b"{}")
             assert warm_up[0] in (401, 500), (warm_up, _tail(log_path))
             sent = [_send(base_url, master_key, call) for call in CALLS]
+            surfaces = [_send_surface(base_url, master_key, surface) for surface in SURFACES]
 
             def all_served() -> bool:
                 # Each request's SERVER span ends after its response was sent.
                 traces = {
                     s.span.trace_id for s in receiver.spans() if s.span.kind == Span.SpanKind.SPAN_KIND_SERVER
                 }
-                return all(s.trace_id in traces for s in sent)
+                return all(s.trace_id in traces for s in [*sent, *surfaces])
 
             _wait_until(all_served, REQUEST_TIMEOUT, f"SERVER spans missing:\n{_tail(log_path)}")
         finally:
@@ -461,6 +566,7 @@ def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFact
             provider_requests=list(fake_provider.requests),
             master_key=master_key,
             log=_tail(log_path),
+            surfaces=surfaces,
         )
 
 
@@ -725,3 +831,27 @@ def test_no_secrets_in_spans(proxy_run: ProxyRun) -> None:
     text = "\n".join(str(s.span) for s in proxy_run.spans)
     assert proxy_run.master_key not in text
     assert API_KEY not in text
+
+
+@pytest.mark.parametrize("surface", SURFACES, ids=[s.operation for s in SURFACES])
+def test_other_api_routes_get_their_client_span_under_the_server_span(
+    proxy_run: ProxyRun, surface: Surface
+) -> None:
+    (sent,) = [s for s in proxy_run.surfaces if s.surface is surface]
+    assert sent.status == 200, (sent.body, proxy_run.log)
+    trace = proxy_run.trace(sent)
+    server = _only([s for s in trace if s.span.kind == Span.SpanKind.SPAN_KIND_SERVER])
+    assert _attr(server, "http.route")[1] == surface.route, _tree(trace)
+    ours = [s for s in trace if s.scope.name == SCOPE and s.span.kind == Span.SpanKind.SPAN_KIND_CLIENT]
+    client = _only(ours)
+    print(f"\n{surface.path}:\n{_tree(trace)}")
+    assert client.span.name == surface.span_name
+    assert _attr(client, sc.GEN_AI_OPERATION_NAME)[1] == surface.operation
+    for name, expected in surface.expected:
+        assert _attr(client, name)[1] == expected, (name, _tree(trace))
+    # Every span of ours descends from the request's SERVER span.
+    by_id = {s.span.span_id: s for s in trace}
+    ancestor = client
+    while ancestor.span.parent_span_id in by_id:
+        ancestor = by_id[ancestor.span.parent_span_id]
+    assert ancestor is server or ancestor.span.kind == Span.SpanKind.SPAN_KIND_SERVER
