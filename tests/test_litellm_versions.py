@@ -67,6 +67,8 @@ SURFACE_ENTRY_POINTS = [
     "litellm.agenerate_content",
     "litellm.google_genai.generate_content",
     "litellm.google_genai.agenerate_content",
+    "litellm.google_genai.generate_content_stream",
+    "litellm.google_genai.agenerate_content_stream",
     "litellm.completion_with_retries",
     "litellm.acompletion_with_retries",
 ]

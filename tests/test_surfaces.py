@@ -480,3 +480,79 @@ async def test_router_endpoints_draw_a_router_span_over_their_attempt(
     assert attempt.parent is not None and attempt.parent.span_id == router_span.context.span_id
     assert attributes(attempt)[sc.GEN_AI_OPERATION_NAME] == operation
     assert attributes(router_span)[sc.LITELLM_ROUTER_ATTEMPTS] == 1
+
+
+async def collect(stream: Any, is_async: bool) -> list[Any]:
+    if is_async:
+        return [chunk async for chunk in stream]
+    return list(stream)
+
+
+@ASYNC
+async def test_a_streamed_generate_content_keeps_litellms_stream_and_reads_its_last_usage(
+    provider: FakeProvider, span_exporter: InMemorySpanExporter, is_async: bool
+) -> None:
+    truth = gemini.GEMINI.truth
+    stream = await call(
+        is_async,
+        "generate_content_stream",
+        module=litellm.google_genai,
+        model="gemini/gemini-2.5-flash",
+        contents=[{"role": "user", "parts": [{"text": "Say hello"}]}],
+        api_base=provider.base_for("gemini") + "/v1beta",
+        api_key=API_KEY,
+    )
+    assert span_exporter.get_finished_spans() == ()  # open until the stream ends
+    chunks = await collect(stream, is_async)
+
+    assert b"".join(chunks).count(b"data:") >= 2  # the caller got the provider's events
+    span = only_span(span_exporter)
+    assert span.name == "generate_content gemini/gemini-2.5-flash"
+    got = attributes(span)
+    assert_subset(
+        got,
+        {
+            sc.GEN_AI_REQUEST_STREAM: True,
+            sc.LITELLM_STREAM_COMPLETED: True,
+            sc.GEN_AI_RESPONSE_MODEL: truth.response_model,
+            sc.GEN_AI_RESPONSE_FINISH_REASONS: ("stop",),
+            sc.GEN_AI_USAGE_INPUT_TOKENS: truth.input_tokens,
+            sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: truth.cache_read,
+            sc.GEN_AI_USAGE_OUTPUT_TOKENS: truth.output_tokens,
+            sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS: truth.reasoning,
+        },
+    )
+    assert cost(got) > 0
+    assert got[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] > 0
+
+
+def test_generate_content_stream_events_cut_anywhere_give_the_same_attributes() -> None:
+    from litellm_otel.google_genai import GenerateContentStream
+
+    body = (
+        b'data: {"candidates": [{"content": {"parts": [{"text": "Hel"}]}}], "responseId": "r1"}\r\n\r\n'
+        b'data: {"candidates": [{"content": {"parts": [{"text": "lo"}]}, "finishReason": "MAX_TOKENS"}],'
+        b' "modelVersion": "gemini-x", "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 2,'
+        b' "thoughtsTokenCount": 3, "totalTokenCount": 15}}\n\n'
+        b"data: not json\n\n"
+    )
+    expected = None
+    for cut in range(len(body) + 1):
+        state = GenerateContentStream(capture_content=True)
+        for piece in (body[:cut], body[cut:]):
+            state.add(piece)
+        state.add(b"\n")
+        got = (state.attributes(), state.output_text())
+        expected = expected or got
+        assert got == expected, cut
+    assert expected is not None
+    assert expected[0] == {
+        sc.GEN_AI_RESPONSE_ID: "r1",
+        sc.GEN_AI_RESPONSE_MODEL: "gemini-x",
+        sc.GEN_AI_USAGE_INPUT_TOKENS: 10,
+        sc.GEN_AI_USAGE_OUTPUT_TOKENS: 5,
+        sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS: 3,
+        sc.GEN_AI_USAGE_TOTAL_TOKENS: 15,
+        sc.GEN_AI_RESPONSE_FINISH_REASONS: ["length"],
+    }
+    assert expected[1] == "Hello"

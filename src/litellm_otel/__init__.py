@@ -83,6 +83,7 @@ def _wrapper(target: Target, telemetry: Telemetry) -> Wrapper:
         positional=target.positional,
         is_async=target.is_async,
         surface=target.surface,
+        streams=target.streams,
     )
     if target.role is Role.ROUTER:
         return router_traced(operation, telemetry=telemetry)

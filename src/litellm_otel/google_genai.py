@@ -13,12 +13,14 @@ here touches OpenTelemetry.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from litellm_otel import semconv as sc
 from litellm_otel.extract import Attributes
 from litellm_otel.readers import MAX_TEXT, count, fields
+from litellm_otel.stream_state import ChunkClock
 
 # Gemini's finish reasons as our chat spans carry them for Gemini (LiteLLM maps them so for chat).
 FINISH_REASONS: Final = {
@@ -125,3 +127,88 @@ def output_text(result: object) -> str | None:
         if isinstance(parts, Sequence) and not isinstance(parts, str | bytes):
             texts.extend(p for p in (fields(part).get("text") for part in parts) if isinstance(p, str))
     return "".join(texts) or None
+
+
+# A line longer than this is no event read here (a chunk is a few hundred bytes of JSON): skipped.
+_MAX_LINE: Final = 1 << 20
+
+
+class GenerateContentStream(ChunkClock):
+    """What a streamed generateContent (`generate_content_stream`) delivered so far: its
+    server-sent events, each a whole generateContent response (`data: {…}`), as LiteLLM yields
+    them (bytes cut anywhere; 1.79's async stream yields the whole body at once), or already
+    decoded (dicts). The last event carries the whole usage; the id, model and finish reason are
+    kept from whichever event last had them."""
+
+    __slots__ = ("_pending", "_skipping", "finish_reasons", "response_id", "response_model", "texts", "usage")
+
+    def __init__(self, *, capture_content: bool = False) -> None:
+        self.chunk_count = 0
+        self.first_chunk_at = None
+        self.last_chunk_at = None
+        self._pending = b""
+        self._skipping = False
+        self.usage: object = None
+        self.response_id: object = None
+        self.response_model: object = None
+        self.finish_reasons: list[str] = []
+        self.texts: list[str] | None = [] if capture_content else None
+
+    def add(self, chunk: Any) -> None:
+        ChunkClock.add(self, chunk)
+        if isinstance(chunk, Mapping):
+            self._event(chunk)
+            return
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8", "replace")
+        elif not isinstance(chunk, bytes):
+            return
+        if self._skipping:
+            end = chunk.find(b"\n")
+            if end < 0:
+                return
+            self._skipping = False
+            chunk = chunk[end + 1 :]
+        data = self._pending + chunk if self._pending else chunk
+        end = data.rfind(b"\n")
+        rest = data[end + 1 :]
+        self._pending, self._skipping = (b"", True) if len(rest) > _MAX_LINE else (rest, False)
+        for line in data[: max(end, 0)].split(b"\n"):
+            if line.startswith(b"data:"):
+                try:
+                    event = json.loads(line[5:])
+                except ValueError:  # not JSON, or not UTF-8: nothing to read
+                    continue
+                if isinstance(event, Mapping):
+                    self._event(event)
+
+    def _event(self, event: Mapping[str, Any]) -> None:
+        usage = _get(event, "usageMetadata", "usage_metadata")
+        if usage is not None:
+            self.usage = usage
+        response_id = _get(event, "responseId", "response_id")
+        if response_id is not None:
+            self.response_id = response_id
+        model = _get(event, "modelVersion", "model_version")
+        if model is not None:
+            self.response_model = model
+        candidates = event.get("candidates")
+        reasons = finish_reasons(candidates)
+        if reasons:
+            self.finish_reasons = reasons
+        if self.texts is not None:
+            piece = output_text(event)
+            if piece:
+                self.texts.append(piece)
+
+    def attributes(self) -> Attributes:
+        """Id, model, finish reasons and usage of what the stream delivered."""
+        attributes = response_attributes(
+            {"responseId": self.response_id, "modelVersion": self.response_model, "usageMetadata": self.usage}
+        )
+        if self.finish_reasons:
+            attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = list(self.finish_reasons)
+        return attributes
+
+    def output_text(self) -> str | None:
+        return "".join(self.texts) if self.texts else None

@@ -81,6 +81,7 @@ class Operation:
     positional: tuple[str, ...]  # names of the parameters args may fill, in order
     is_async: bool
     surface: Surface = Surface.CHAT  # whose shapes its results have: the CLIENT span class reading them
+    streams: bool = False  # it always returns a stream (generate_content_stream), whatever `stream` says
 
 
 Params = Mapping[str, Any]  # a call's arguments by name
@@ -165,7 +166,7 @@ class Traced:
         self._operation = operation
         self._params = params
         self._telemetry = telemetry
-        self._streaming = params.get("stream") is True
+        self._streaming = operation.streams or params.get("stream") is True
         self._started = time.perf_counter()
         self.ended = False
         if _SPAN_KEY is None:
@@ -394,6 +395,8 @@ class Call(Traced):
             attributes, name = telemetry.lookups.request_attributes(operation.name, params)
             if cls.builders is not None:
                 attributes.update(cls.builders.request_attributes(params))
+                if operation.streams:
+                    attributes[sc.GEN_AI_REQUEST_STREAM] = True
             if attempt_of is not None:
                 attributes.update(attempt_of.attempt_attributes(params))
             if telemetry.metadata_keys:
@@ -742,6 +745,34 @@ class SurfaceCall(Call):
         return ((sc.GEN_AI_INPUT_MESSAGES, content.input_messages(sent, content.Budget(max_length))),)
 
 
+class GenerateContentCall(SurfaceCall):
+    """Google's generateContent: a SurfaceCall whose streamed variant yields server-sent events
+    (`generate_content_stream`), read by `google_genai.GenerateContentStream`."""
+
+    __slots__ = ()
+
+    builders: ClassVar[SurfaceBuilders | None] = google_genai
+
+    def _stream_state(self) -> ChunkClock:
+        return google_genai.GenerateContentStream(capture_content=self._telemetry.content is not None)
+
+    def _stream_attributes(
+        self, stream: object, state: google_genai.GenerateContentStream, completed: bool
+    ) -> extract.Attributes:
+        attributes = state.attributes()
+        attributes[sc.LITELLM_STREAM_COMPLETED] = completed
+        if state.first_chunk_at is not None:
+            attributes[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = state.first_chunk_at - self._started
+        self._add_reported(attributes, shapes.hidden_params(stream))
+        if sc.GEN_AI_USAGE_INPUT_TOKENS in attributes:
+            cost = self._telemetry.lookups.tokens_cost(self._params.get("model"), attributes)
+            if cost is not None:
+                attributes[sc.GEN_AI_USAGE_COST] = cost
+        if self._telemetry.content is not None:
+            attributes.update(self._capture(lambda budget: _text_output(state.output_text(), budget)))
+        return attributes
+
+
 def _text_output(text: str | None, budget: content.Budget) -> list[Any]:
     if text is None:
         return []
@@ -816,5 +847,5 @@ CLIENT_CALLS: Final[Mapping[Surface, type[Call]]] = {
     Surface.OCR: surface_call(ocr),
     Surface.SEARCH: surface_call(search),
     Surface.VIDEO: surface_call(video),
-    Surface.GOOGLE_GENAI: surface_call(google_genai),
+    Surface.GOOGLE_GENAI: GenerateContentCall,
 }

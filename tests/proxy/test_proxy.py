@@ -554,7 +554,8 @@ def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFact
                 traces = {
                     s.span.trace_id for s in receiver.spans() if s.span.kind == Span.SpanKind.SPAN_KIND_SERVER
                 }
-                return all(s.trace_id in traces for s in [*sent, *surfaces])
+                sent_ids = [s.trace_id for s in sent] + [s.trace_id for s in surfaces]
+                return all(trace_id in traces for trace_id in sent_ids)
 
             _wait_until(all_served, REQUEST_TIMEOUT, f"SERVER spans missing:\n{_tail(log_path)}")
         finally:

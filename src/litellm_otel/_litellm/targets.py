@@ -8,6 +8,7 @@ Nothing here patches anything or touches OpenTelemetry.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import importlib
 import importlib.metadata
@@ -80,6 +81,7 @@ class Target:
     positional: tuple[str, ...] = ()  # names of the parameters positional arguments fill, in order
     is_async: bool = False
     surface: Surface = Surface.CHAT
+    streams: bool = False  # always returns a stream (the `*_stream` functions)
 
     @property
     def label(self) -> str:
@@ -147,7 +149,7 @@ SURFACE_ENTRY_POINTS: Final = (
     ("litellm", ("agenerate_content",), sc.OP_GENERATE_CONTENT, Surface.GOOGLE_GENAI),
     (
         "litellm.google_genai",
-        ("generate_content", "agenerate_content"),
+        ("generate_content", "agenerate_content", "generate_content_stream", "agenerate_content_stream"),
         sc.OP_GENERATE_CONTENT,
         Surface.GOOGLE_GENAI,
     ),
@@ -366,8 +368,9 @@ def _add_surface_entry_points(targets: list[Target], missing: list[Missing]) -> 
         for name in names:
             function = vars(module).get(name) if module is not None else None
             if callable(function) and not isinstance(function, ModuleType):
-                role = Role.ENTRY_POINT
-                targets.append(_function_target(module, name, role, operation, function, surface))
+                target = _function_target(module, name, Role.ENTRY_POINT, operation, function, surface)
+                # The `*_stream` functions return a stream whatever their arguments say.
+                targets.append(dataclasses.replace(target, streams=name.endswith("_stream")))
             else:
                 missing.append(Missing(f"{module_name}.{name}", Role.ENTRY_POINT))
 
