@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -18,10 +15,12 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from litellm_otel import LiteLLMInstrumentor
 
-mcp_server = pytest.importorskip("mcp.server.mcpserver", reason="the mcp SDK 2's MCPServer")
-uvicorn = pytest.importorskip("uvicorn")
-from mcp.client.session import ClientSession  # noqa: E402
-from mcp.client.streamable_http import streamable_http_client  # noqa: E402
+pytest.importorskip("mcp.server.mcpserver", reason="the mcp SDK 2's MCPServer")
+pytest.importorskip("uvicorn")
+from mcp.client.session import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+
+from mcp_server import serve_mcp
 
 WEATHER_CALL = {
     "id": "call_weather_1",
@@ -32,30 +31,8 @@ WEATHER_CALL = {
 
 @pytest.fixture(scope="module")
 def mcp_url() -> Iterator[str]:
-    def get_weather(city: str) -> str:
-        """The weather in a city."""
-        return f"Sunny in {city}"
-
-    def broken(city: str) -> str:
-        """A tool whose service is down."""
-        raise ValueError("the weather service is down")
-
-    server = mcp_server.MCPServer("fake-tools")
-    server.tool()(get_weather)
-    server.tool()(broken)
-
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    runner = uvicorn.Server(uvicorn.Config(server.streamable_http_app(), log_level="warning"))
-    thread = threading.Thread(target=runner.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not runner.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}/mcp"
-    runner.should_exit = True
-    thread.join(timeout=10)
+    with serve_mcp() as url:
+        yield url
 
 
 @contextlib.asynccontextmanager

@@ -199,14 +199,21 @@ class LiteLLMInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             return
         self._wrap(plan.targets, plan.missing, plan.litellm_version, telemetry)
         _warn_if_litellm_otel_callback(litellm)
-        # LiteLLM's MCP client is imported by the application, if at all: patched then.
+        # LiteLLM's MCP client and the proxy's MCP gateway are imported by the application, if
+        # at all: patched then.
         version = plan.litellm_version
         self._late = tuple(
-            OnImport(lambda package: self._wrap(*targets.mcp_targets(package), version, telemetry)).register(
-                name
-            )
-            for name in targets.MCP_CLIENT_MODULES
+            OnImport(self._late_patch(find, version, telemetry)).register(name)
+            for name, find in targets.LATE_MODULES
         )
+
+    def _late_patch(
+        self,
+        find: Callable[[ModuleType], tuple[list[Target], list[targets.Missing]]],
+        version: str,
+        telemetry: Telemetry,
+    ) -> Callable[[ModuleType], None]:
+        return lambda module: self._wrap(*find(module), version, telemetry)
 
     def _wrap(
         self,

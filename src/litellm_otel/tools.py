@@ -1,6 +1,7 @@
 """MCP tool calls through LiteLLM's MCP client (`litellm.experimental_mcp_client.call_openai_tool`,
-`call_mcp_tool`; `litellm.mcp_client` from 1.110): pure builders from a call's arguments and the
-tool's result to the attributes of its `execute_tool` span.
+`call_mcp_tool`; `litellm.mcp_client` from 1.110) and through the proxy's MCP gateway
+(`execute_mcp_tool(name, arguments, …)`): pure builders from a call's arguments and the tool's
+result to the attributes of its `execute_tool` span.
 
 The arguments are an OpenAI tool call (`{"id", "function": {"name", "arguments"}}`, an object or
 a dict) or MCP's `CallToolRequestParams` (`name`, `arguments`); the result is MCP's
@@ -36,8 +37,10 @@ def request_attributes(params: Mapping[str, Any]) -> tuple[Attributes, str]:
         call_id = text(field(openai_tool, "id"))
         if call_id is not None:
             attributes[sc.GEN_AI_TOOL_CALL_ID] = call_id
-    else:
+    elif "call_tool_request_params" in params:
         name = text(field(params.get("call_tool_request_params"), "name"))
+    else:  # the proxy's gateway: execute_mcp_tool(name, arguments, …)
+        name = text(params.get("name"))
     if name is None:
         return attributes, sc.OP_EXECUTE_TOOL
     attributes[sc.GEN_AI_TOOL_NAME] = name
@@ -79,8 +82,10 @@ def arguments_text(params: Mapping[str, Any]) -> str | None:
     openai_tool = params.get("openai_tool")
     if openai_tool is not None:
         raw = field(field(openai_tool, "function"), "arguments")
-    else:
+    elif "call_tool_request_params" in params:
         raw = field(params.get("call_tool_request_params"), "arguments")
+    else:
+        raw = params.get("arguments")
     if isinstance(raw, str):
         return raw
     if raw is None:

@@ -19,6 +19,7 @@ proxy``). Elsewhere the module skips itself when they are not installed; under t
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import json
 import os
@@ -42,6 +43,7 @@ import fake_provider as fp
 from fake_provider import FakeProvider
 from helpers import API_KEY
 from litellm_otel import semconv as sc
+from mcp_server import WEATHER, serve_mcp
 from otlp_receiver import OTLPReceiver, ReceivedSpan, attribute_values, value
 
 
@@ -279,6 +281,19 @@ SURFACES = (
 )
 
 
+MCP_SERVER = "weather"
+# A tool call through the proxy's MCP gateway, on its REST route: an execute_tool span, no CLIENT.
+MCP_TOOL_CALL = Surface(
+    "/mcp-rest/tools/call",
+    "/mcp-rest/tools/call",
+    "execute_tool",
+    "execute_tool get_weather",
+    _JSON,
+    json.dumps({"server_id": MCP_SERVER, "name": "get_weather", "arguments": {"city": "Paris"}}).encode(),
+    ((sc.GEN_AI_TOOL_NAME, "get_weather"), (sc.MCP_METHOD_NAME, "tools/call")),
+)
+
+
 @dataclass(frozen=True)
 class SentSurface:
     surface: Surface
@@ -477,6 +492,13 @@ def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFact
             pytest.fail(f"{script} not found: install litellm[proxy] and opentelemetry-instrumentation")
     workdir = tmp_path_factory.mktemp("proxy")
     log_path = workdir / "proxy.log"
+    # The proxy's MCP gateway in front of a real MCP server in this process.
+    mcp = contextlib.ExitStack()
+    mcp_url = mcp.enter_context(serve_mcp())
+    config = workdir / "config.yaml"
+    config.write_text(
+        CONFIG.read_text() + f"\nmcp_servers:\n  {MCP_SERVER}:\n    url: {mcp_url}\n    transport: http\n"
+    )
     # The proxy refuses to start without a strong master key.
     master_key = "sk-" + secrets.token_urlsafe(32)
     port = _free_port()
@@ -524,7 +546,7 @@ def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFact
             "--port",
             str(port),
             "--config",
-            str(CONFIG),
+            str(config),
         ]
         with log_path.open("wb") as log:
             process = subprocess.Popen(command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
@@ -548,6 +570,8 @@ def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFact
             assert warm_up[0] in (401, 500), (warm_up, _tail(log_path))
             sent = [_send(base_url, master_key, call) for call in CALLS]
             surfaces = [_send_surface(base_url, master_key, surface) for surface in SURFACES]
+            tool_call = _send_surface(base_url, master_key, MCP_TOOL_CALL)
+            surfaces.append(tool_call)
 
             def all_served() -> bool:
                 # Each request's SERVER span ends after its response was sent.
@@ -560,6 +584,7 @@ def proxy_run(fake_provider: FakeProvider, tmp_path_factory: pytest.TempPathFact
             _wait_until(all_served, REQUEST_TIMEOUT, f"SERVER spans missing:\n{_tail(log_path)}")
         finally:
             _stop(process)
+            mcp.close()
         # The exit flushed whatever was still queued; every export was answered before it ended.
         yield ProxyRun(
             sent=sent,
@@ -856,3 +881,25 @@ def test_other_api_routes_get_their_client_span_under_the_server_span(
     while ancestor.span.parent_span_id in by_id:
         ancestor = by_id[ancestor.span.parent_span_id]
     assert ancestor is server or ancestor.span.kind == Span.SpanKind.SPAN_KIND_SERVER
+
+
+def test_an_mcp_tool_call_through_the_gateway_is_an_execute_tool_span(proxy_run: ProxyRun) -> None:
+    (sent,) = [s for s in proxy_run.surfaces if s.surface is MCP_TOOL_CALL]
+    assert sent.status == 200, (sent.body, proxy_run.log)
+    assert WEATHER.format(city="Paris") in sent.body
+    trace = proxy_run.trace(sent)
+    print(f"\n{MCP_TOOL_CALL.path}:\n{_tree(trace)}")
+    server = _only([s for s in trace if s.span.kind == Span.SpanKind.SPAN_KIND_SERVER])
+    tool = _only([s for s in trace if s.scope.name == SCOPE])
+    assert tool.span.kind == Span.SpanKind.SPAN_KIND_INTERNAL
+    assert tool.span.name.startswith("execute_tool ") and "get_weather" in tool.span.name
+    assert _attr(tool, sc.GEN_AI_OPERATION_NAME)[1] == "execute_tool"
+    assert _attr(tool, sc.MCP_METHOD_NAME)[1] == "tools/call"
+    assert "get_weather" in str(_attr(tool, sc.GEN_AI_TOOL_NAME)[1])
+    assert tool.span.status.code != Status.StatusCode.STATUS_CODE_ERROR
+    by_id = {s.span.span_id: s for s in trace}
+    ancestor = tool
+    while ancestor.span.parent_span_id in by_id:
+        ancestor = by_id[ancestor.span.parent_span_id]
+    assert ancestor is server
+    assert _attr(tool, sc.GEN_AI_TOOL_CALL_ARGUMENTS) == (None, None)  # content is opt-in

@@ -16,7 +16,7 @@ import importlib.util
 import inspect
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Final
@@ -66,7 +66,7 @@ _LOSS: Final = {
     Role.PRE_CALL: "spans get no litellm.preprocessing.duration_ms",
     Role.ASSEMBLY: "streams without the provider's usage have their tokens counted a second time",
     Role.TRANSPORT: "retries inside one call (num_retries, the provider SDK's max_retries) are not shown",
-    Role.TOOL_CALL: "MCP tool calls through LiteLLM's MCP client get no execute_tool span",
+    Role.TOOL_CALL: "MCP tool calls through it get no execute_tool span",
 }
 
 
@@ -168,6 +168,30 @@ MCP_CLIENT_MODULES: Final = ("litellm.mcp_client", "litellm.experimental_mcp_cli
 _MCP_FUNCTIONS: Final = (("", ("call_openai_tool",)), ("tools", ("call_openai_tool", "call_mcp_tool")))
 
 
+# The proxy's MCP gateway (`litellm[proxy]`): a tool call through its MCP endpoint or its REST
+# route (`/mcp-rest/tools/call`) runs `execute_mcp_tool(name, arguments, …)`, which `call_mcp_tool`
+# calls through the module's global; other proxy modules import both at call time. 1.110:
+# `litellm.proxy.mcp_server.operations`; up to 1.109 under `litellm.proxy._experimental` (read from
+# 1.108.7 and 1.110.2). Patched when the proxy imports it.
+MCP_GATEWAY_MODULES: Final = (
+    "litellm.proxy.mcp_server.operations",
+    "litellm.proxy._experimental.mcp_server.operations",
+)
+_MCP_GATEWAY_FUNCTIONS: Final = ("call_mcp_tool", "execute_mcp_tool")
+
+
+def mcp_gateway_targets(module: ModuleType) -> tuple[list[Target], list[Missing]]:
+    """The tool-call functions of the proxy's MCP gateway, once imported."""
+    targets = []
+    for name in _MCP_GATEWAY_FUNCTIONS:
+        function = vars(module).get(name)
+        if inspect.iscoroutinefunction(function) and not hasattr(function, "__wrapped__"):
+            targets.append(_function_target(module, name, Role.TOOL_CALL, sc.OP_EXECUTE_TOOL, function))
+    if targets or any(hasattr(vars(module).get(name), "__wrapped__") for name in _MCP_GATEWAY_FUNCTIONS):
+        return targets, []
+    return [], [Missing(f"{module.__name__}.execute_mcp_tool", Role.TOOL_CALL)]
+
+
 def mcp_targets(package: ModuleType) -> tuple[list[Target], list[Missing]]:
     """The tool-call functions of one of LiteLLM's MCP client packages, once imported; those
     already wrapped (the alias package's names on 1.110) are left alone."""
@@ -185,6 +209,12 @@ def mcp_targets(package: ModuleType) -> tuple[list[Target], list[Missing]]:
         return targets, []
     return [], [Missing(f"{package.__name__}.call_openai_tool", Role.TOOL_CALL)]
 
+
+# The modules patched when the application imports them, with what to wrap in each.
+LATE_MODULES: Final[tuple[tuple[str, Callable[[ModuleType], tuple[list[Target], list[Missing]]]], ...]] = (
+    *((name, mcp_targets) for name in MCP_CLIENT_MODULES),
+    *((name, mcp_gateway_targets) for name in MCP_GATEWAY_MODULES),
+)
 
 # The Anthropic Messages API, on every supported release: `litellm.anthropic_messages` (async)
 # and its sync twin `litellm.anthropic_messages_handler` (which raises for a native Anthropic
