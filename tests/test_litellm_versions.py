@@ -80,6 +80,8 @@ ROUTER_ENDPOINTS = [
     "aspeech",
 ]
 FALLBACKS_BRIDGE = "litellm.litellm_core_utils.fallback_utils.run_async_function"
+# batch_completion's thread pool, which must carry the caller's context to its calls.
+BATCH_POOL = "litellm.batch_completion.main.ThreadPoolExecutor"
 PRE_CALL = "litellm.litellm_core_utils.litellm_logging.Logging.pre_call"
 STREAM_ASSEMBLY = "litellm.stream_chunk_builder"
 # Every provider request goes out through these: retries inside one call are counted there.
@@ -122,6 +124,7 @@ def expected_targets(release: Version) -> list[str]:
         expected += [f"litellm.router.Router.{name}" for name in [*ROUTER_ENDPOINTS, generic]]
         expected.append("litellm.router.run_async_function")
     expected.append(FALLBACKS_BRIDGE)
+    expected.append(BATCH_POOL)
     if release < Version("1.90"):  # where a stream keeps its own token count nowhere
         expected.append(STREAM_ASSEMBLY)
     return [*expected, *TRANSPORTS, PRE_CALL]

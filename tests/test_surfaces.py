@@ -556,3 +556,21 @@ def test_generate_content_stream_events_cut_anywhere_give_the_same_attributes() 
         sc.GEN_AI_RESPONSE_FINISH_REASONS: ["length"],
     }
     assert expected[1] == "Hello"
+
+
+def test_batch_completion_calls_are_children_of_the_callers_span(
+    provider: FakeProvider, tracer_provider: Any, span_exporter: InMemorySpanExporter
+) -> None:
+    with tracer_provider.get_tracer("app").start_as_current_span("batch job") as parent:
+        results = litellm.batch_completion(
+            model="openai/gpt-4o-mini",
+            messages=[[{"role": "user", "content": "one"}], [{"role": "user", "content": "two"}]],
+            api_base=provider.openai_base,
+            api_key=API_KEY,
+        )
+
+    assert len(results) == 2
+    chats = [s for s in span_exporter.get_finished_spans() if s.kind is SpanKind.CLIENT]
+    assert len(chats) == 2
+    assert {s.parent.span_id if s.parent else None for s in chats} == {parent.get_span_context().span_id}
+    assert sum(int(attributes(s)[sc.GEN_AI_USAGE_INPUT_TOKENS]) for s in chats) == 2 * fp.CHAT_PROMPT_TOKENS

@@ -46,6 +46,7 @@ from litellm_otel.version import __version__
 from litellm_otel.wrappers import (
     Wrapper,
     carry_context,
+    context_carrying_pool,
     generic_router_traced,
     implementation_traced,
     keep_assembly,
@@ -66,6 +67,8 @@ def _wrapper(target: Target, telemetry: Telemetry) -> Wrapper:
     """The wrapper a target's role calls for."""
     if target.role is Role.RUN_ASYNC:
         return carry_context
+    if target.role is Role.THREAD_POOL:
+        return context_carrying_pool
     if target.role is Role.PRE_CALL:
         return stamp_handoff
     if target.role is Role.ASSEMBLY:

@@ -15,6 +15,7 @@ proxy) or fail and re-raise. Which span a call starts is chosen here, visibly:
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -218,6 +219,25 @@ def carry_context(
     elif args:
         args = (_in_context(args[0], context.get_current()), *args[1:])
     return wrapped(*args, **kwargs)
+
+
+def context_carrying_pool(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Wraps the `ThreadPoolExecutor` class `batch_completion` makes its pool from: the pool's
+    `submit` runs each call in a copy of the submitting thread's context, so the calls' spans
+    are children of the caller's span, as they would be run one by one."""
+    executor = wrapped(*args, **kwargs)
+    submit = executor.submit
+
+    def submit_in_context(fn: Callable[..., Any], /, *fn_args: Any, **fn_kwargs: Any) -> Any:
+        return submit(contextvars.copy_context().run, fn, *fn_args, **fn_kwargs)
+
+    try:
+        executor.submit = submit_in_context
+    except Exception:  # an executor that takes no attribute: its calls are traced without parent
+        _logger.debug("litellm-otel: could not carry the context into a thread pool", exc_info=True)
+    return executor
 
 
 def _in_context(async_function: Callable[..., Awaitable[Any]], ctx: Context) -> Callable[..., Awaitable[Any]]:

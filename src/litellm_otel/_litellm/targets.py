@@ -54,6 +54,7 @@ class Role(enum.Enum):
     ASSEMBLY = "end-of-stream assembler"  # builds a finished stream's response: its usage is kept
     TRANSPORT = "HTTP client"  # sends each HTTP request to the provider: retries inside a call
     TOOL_CALL = "MCP tool call"  # calls a tool on an MCP server: an execute_tool span
+    THREAD_POOL = "thread pool"  # runs calls on worker threads: the caller's context is carried in
 
 
 # What each role's absence costs the user, for the warning.
@@ -67,6 +68,7 @@ _LOSS: Final = {
     Role.ASSEMBLY: "streams without the provider's usage have their tokens counted a second time",
     Role.TRANSPORT: "retries inside one call (num_retries, the provider SDK's max_retries) are not shown",
     Role.TOOL_CALL: "MCP tool calls through it get no execute_tool span",
+    Role.THREAD_POOL: "batch_completion's calls lose the caller's span as their parent",
 }
 
 
@@ -308,6 +310,13 @@ _ROUTER_GENERATIONS: Final = (
     ),
 )
 
+# `batch_completion` and `batch_completion_models` submit `litellm.completion` to a
+# `ThreadPoolExecutor` bound in their module, whose threads start without the caller's context
+# (1.79 … 1.110.2): the executors it makes copy it into each call they run.
+# (`batch_completion_models_all_responses` reaches the class through `concurrent.futures`, shared
+# by the whole process: left alone, its calls are traced without the caller's parent.)
+_BATCH_MODULE: Final = "litellm.batch_completion.main"
+
 # SDK-level fallbacks (`completion(..., fallbacks=[...])`) run on a new event loop through
 # run_async_function bound here, on every supported release.
 _FALLBACKS_MODULE: Final = "litellm.litellm_core_utils.fallback_utils"
@@ -342,6 +351,11 @@ def find(litellm: ModuleType) -> Plan:
             targets.append(Target(module, "run_async_function", Role.RUN_ASYNC))
         else:
             missing.append(Missing(f"{module_name}.run_async_function", Role.RUN_ASYNC))
+    batch = _module(_BATCH_MODULE)
+    if batch is not None and isinstance(vars(batch).get("ThreadPoolExecutor"), type):
+        targets.append(Target(batch, "ThreadPoolExecutor", Role.THREAD_POOL))
+    else:
+        missing.append(Missing(f"{_BATCH_MODULE}.ThreadPoolExecutor", Role.THREAD_POOL))
     version = installed_version()
     # LiteLLM's stream wrapper calls the builder through the module, looked up at call time, at
     # the end of every stream; before 1.90 what it built reaches only LiteLLM's logging (see
