@@ -34,6 +34,10 @@ _VIDEOS = "/v1/videos/"
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog is 5: a test opening hundreds of connections at once (the
+    # hardening tests) has the kernel drop their SYNs, and each retries after 1, 3, 7 … s; on a
+    # loaded machine those waits added up to minutes.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], provider: FakeProvider) -> None:
         self.provider = provider
