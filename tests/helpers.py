@@ -11,6 +11,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from packaging.version import Version
 
 from fake_provider import FakeProvider
+from fake_provider.wires import Truth
 
 USER_MESSAGES = [{"role": "user", "content": "Say hello"}]
 API_KEY = "sk-test-4f1d9c2e7b"
@@ -88,3 +89,21 @@ def telemetry_text(spans: Iterable[ReadableSpan]) -> str:
             parts.append(event.name)
             parts.append(repr(dict(event.attributes or {})))
     return "\n".join(parts)
+
+
+def chat_price(model: str, truth: Truth) -> float:
+    """LiteLLM's price of a reply's counts through chat (cached tokens at the cache-read rate,
+    reasoning at the output rate): what a surface reporting the same counts must cost."""
+    import litellm  # here: importing this module must not import LiteLLM
+
+    result = litellm.ModelResponse(
+        model=model.split("/", 1)[-1],
+        usage=litellm.Usage(
+            prompt_tokens=truth.input_tokens,
+            completion_tokens=truth.output_tokens,
+            total_tokens=truth.input_tokens + truth.output_tokens,
+            prompt_tokens_details={"cached_tokens": truth.cache_read},
+            completion_tokens_details={"reasoning_tokens": truth.reasoning},
+        ),
+    )
+    return float(litellm.completion_cost(completion_response=result, model=model))

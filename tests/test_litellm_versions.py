@@ -72,6 +72,8 @@ SURFACE_ENTRY_POINTS = [
     "litellm.completion_with_retries",
     "litellm.acompletion_with_retries",
 ]
+# Google's Interactions API, from 1.90 (no `litellm.interactions` on 1.79).
+INTERACTIONS_ENTRY_POINTS = ["litellm.interactions.create", "litellm.interactions.acreate"]
 # Every entry point but these is a Router endpoint of every generation (1.110 adds aresponses),
 # and so are atranscription and aspeech.
 ROUTER_ENDPOINTS = [
@@ -102,6 +104,23 @@ def expected_targets(release: Version) -> list[str]:
         if release >= Version("1.106"):
             expected.append(f"litellm.messages.dispatch._PYTHON_{implementation}")
     expected += SURFACE_ENTRY_POINTS
+    if release >= Version("1.90"):
+        expected += INTERACTIONS_ENTRY_POINTS
+        videos = ("video_edit", "avideo_edit", "video_extension", "avideo_extension")
+        expected += [f"litellm{package}.{name}" for package in ("", ".videos") for name in videos]
+        expected += [
+            f"litellm.{name}"
+            for name in (
+                "responses_with_retries",
+                "aresponses_with_retries",
+                "compact_responses",
+                "acompact_responses",
+            )
+        ]
+    if release >= Version("1.106"):
+        expected += [f"litellm.{name}" for name in ("decisions", "adecisions", "systemone", "asystemone")]
+    if release >= Version("1.109"):
+        expected += ["litellm.extraction", "litellm.aextraction"]
     expected += MESSAGES_INTERFACES
     # Up to 1.109 the Routers build aanthropic_messages per instance: its router span comes from
     # the class method those endpoints call.
@@ -235,6 +254,23 @@ def test_an_unknown_router_shape_is_named_in_a_warning(
         assert "litellm.completion" in instrumentor.patched_targets
     finally:
         instrumentor.uninstrument()
+
+
+def test_an_api_newer_than_the_installed_litellm_is_not_missing_but_one_it_should_have_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A surface module that does not exist: on a release before its `since` LiteLLM lacks it by
+    # design (litellm.interactions on 1.79); on one after, it went missing.
+    entry = ("litellm.no_such_api", ("create", "acreate"), "chat", targets.Surface.CHAT)
+    monkeypatch.setattr(targets, "SURFACE_ENTRY_POINTS", (*targets.SURFACE_ENTRY_POINTS, entry))
+
+    since = targets.SURFACES_SINCE
+    monkeypatch.setattr(targets, "SURFACES_SINCE", {**since, "litellm.no_such_api": (9999,)})
+    assert [m.label for m in targets.find(litellm).missing] == []
+
+    monkeypatch.setattr(targets, "SURFACES_SINCE", {**since, "litellm.no_such_api": (1, 0)})
+    missing = targets.find(litellm).missing
+    assert [m.label for m in missing] == ["litellm.no_such_api.create", "litellm.no_such_api.acreate"]
 
 
 def test_the_instruments_range_excludes_the_malicious_uploads() -> None:

@@ -66,21 +66,37 @@ def request_attributes(params: Mapping[str, Any]) -> Attributes:
 def usage_attributes(usage: object) -> Attributes:
     """`gen_ai.usage.*` from a `usageMetadata`."""
     read = fields(usage)
+    return token_attributes(
+        prompt=count(_get(read, "promptTokenCount", "prompt_token_count")),
+        tool_prompt=count(_get(read, "toolUsePromptTokenCount", "tool_use_prompt_token_count")),
+        cached=count(_get(read, "cachedContentTokenCount", "cached_content_token_count")),
+        candidates=count(_get(read, "candidatesTokenCount", "candidates_token_count")),
+        thoughts=count(_get(read, "thoughtsTokenCount", "thoughts_token_count")),
+        total=count(_get(read, "totalTokenCount", "total_token_count")),
+    )
+
+
+def token_attributes(
+    *,
+    prompt: int | None,
+    tool_prompt: int | None,
+    cached: int | None,
+    candidates: int | None,
+    thoughts: int | None,
+    total: int | None,
+) -> Attributes:
+    """`gen_ai.usage.*` from Gemini's counts, however its API spells them (generateContent, the
+    Interactions API): the prompt includes the cached tokens, and the tool-use prompt is prompt
+    too; the answer excludes the thinking tokens, which the output count includes."""
     attributes: Attributes = {}
-    prompt = count(_get(read, "promptTokenCount", "prompt_token_count"))
     if prompt is not None:
-        tool_prompt = count(_get(read, "toolUsePromptTokenCount", "tool_use_prompt_token_count")) or 0
-        attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = prompt + tool_prompt
-    cached = count(_get(read, "cachedContentTokenCount", "cached_content_token_count"))
+        attributes[sc.GEN_AI_USAGE_INPUT_TOKENS] = prompt + (tool_prompt or 0)
     if cached is not None:
         attributes[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cached
-    candidates = count(_get(read, "candidatesTokenCount", "candidates_token_count"))
-    thoughts = count(_get(read, "thoughtsTokenCount", "thoughts_token_count"))
     if candidates is not None or thoughts is not None:
         attributes[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = (candidates or 0) + (thoughts or 0)
     if thoughts is not None:
         attributes[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = thoughts
-    total = count(_get(read, "totalTokenCount", "total_token_count"))
     if total is not None:
         attributes[sc.GEN_AI_USAGE_TOTAL_TOKENS] = total
     return attributes

@@ -37,6 +37,7 @@ OP_EMBEDDINGS: Final = "embeddings"
 OP_GENERATE_CONTENT: Final = "generate_content"
 OP_RERANK: Final = "rerank"  # extension: no well-known value for rerank yet
 OP_EXECUTE_TOOL: Final = "execute_tool"
+OP_INVOKE_AGENT: Final = "invoke_agent"  # a remote agent run (an Interactions API `agent`)
 # Extensions: the APIs no well-known operation describes (README "Operation names"). Each is the
 # name LiteLLM, OpenAI and the proxy's route give the API, so a span name says what was called.
 OP_TRANSCRIPTION: Final = "transcription"  # audio in, text out
@@ -64,6 +65,7 @@ GEN_AI_REQUEST_STOP_SEQUENCES: Final = "gen_ai.request.stop_sequences"
 GEN_AI_REQUEST_FREQUENCY_PENALTY: Final = "gen_ai.request.frequency_penalty"
 GEN_AI_REQUEST_PRESENCE_PENALTY: Final = "gen_ai.request.presence_penalty"
 GEN_AI_REQUEST_SEED: Final = "gen_ai.request.seed"
+GEN_AI_AGENT_NAME: Final = "gen_ai.agent.name"  # the agent an invoke_agent span runs
 GEN_AI_REQUEST_CHOICE_COUNT: Final = "gen_ai.request.choice.count"
 GEN_AI_REQUEST_ENCODING_FORMATS: Final = "gen_ai.request.encoding_formats"
 GEN_AI_REQUEST_STREAM: Final = "gen_ai.request.stream"
@@ -105,6 +107,8 @@ LITELLM_USAGE_SEARCH_RESULTS: Final = "litellm.search.results"  # search: result
 LITELLM_USAGE_VIDEO_SECONDS: Final = "litellm.usage.video.seconds"  # video: seconds requested
 LITELLM_MODERATION_FLAGGED: Final = "litellm.moderation.flagged"  # any input flagged
 LITELLM_VIDEO_STATUS: Final = "litellm.video.status"  # the video job's status when created
+# An Interactions API interaction's status (completed, requires_action, in_progress, …).
+LITELLM_INTERACTION_STATUS: Final = "litellm.interaction.status"
 LITELLM_ROUTER_MODEL_GROUP: Final = "litellm.router.model_group"
 LITELLM_ROUTER_DEPLOYMENT_ID: Final = "litellm.router.deployment_id"
 LITELLM_ROUTER_ATTEMPT: Final = "litellm.router.attempt"

@@ -8,6 +8,7 @@ INTERNAL spans that only orchestrate (Router, SDK fallbacks) are in `router`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -28,6 +29,7 @@ from litellm_otel import (
     extract,
     google_genai,
     images,
+    interactions,
     messages,
     moderation,
     ocr,
@@ -745,20 +747,24 @@ class SurfaceCall(Call):
         return ((sc.GEN_AI_INPUT_MESSAGES, content.input_messages(sent, content.Budget(max_length))),)
 
 
-class GenerateContentCall(SurfaceCall):
-    """Google's generateContent: a SurfaceCall whose streamed variant yields server-sent events
-    (`generate_content_stream`), read by `google_genai.GenerateContentStream`."""
+class SurfaceStream(Protocol):
+    """What a surface's stream state reads from the events it was handed (`GenerateContentStream`,
+    `InteractionsStream`), besides when they came."""
+
+    first_chunk_at: float | None
+
+    def attributes(self) -> extract.Attributes: ...
+
+    def output_text(self) -> str | None: ...
+
+
+class StreamingSurfaceCall(SurfaceCall):
+    """A SurfaceCall whose stream is read by a state of its surface's own (`_stream_state`). No
+    cost is on the stream: it is LiteLLM's price for the counts the events reported."""
 
     __slots__ = ()
 
-    builders: ClassVar[SurfaceBuilders | None] = google_genai
-
-    def _stream_state(self) -> ChunkClock:
-        return google_genai.GenerateContentStream(capture_content=self._telemetry.content is not None)
-
-    def _stream_attributes(
-        self, stream: object, state: google_genai.GenerateContentStream, completed: bool
-    ) -> extract.Attributes:
+    def _stream_attributes(self, stream: object, state: SurfaceStream, completed: bool) -> extract.Attributes:
         attributes = state.attributes()
         attributes[sc.LITELLM_STREAM_COMPLETED] = completed
         if state.first_chunk_at is not None:
@@ -771,6 +777,50 @@ class GenerateContentCall(SurfaceCall):
         if self._telemetry.content is not None:
             attributes.update(self._capture(lambda budget: _text_output(state.output_text(), budget)))
         return attributes
+
+
+class GenerateContentCall(StreamingSurfaceCall):
+    """Google's generateContent: a SurfaceCall whose streamed variant yields server-sent events
+    (`generate_content_stream`), read by `google_genai.GenerateContentStream`."""
+
+    __slots__ = ()
+
+    builders: ClassVar[SurfaceBuilders | None] = google_genai
+
+    def _stream_state(self) -> ChunkClock:
+        return google_genai.GenerateContentStream(capture_content=self._telemetry.content is not None)
+
+
+class InteractionsCall(StreamingSurfaceCall):
+    """Google's Interactions API: a SurfaceCall whose operation is the call's (`chat` with a
+    model, `invoke_agent` with an agent: `interactions`), and whose `stream=True` variant yields
+    LiteLLM's events, read by `interactions.InteractionsStream`."""
+
+    __slots__ = ()
+
+    builders: ClassVar[SurfaceBuilders | None] = interactions
+
+    @classmethod
+    def start(
+        cls,
+        telemetry: Telemetry,
+        operation: Operation,
+        params: Params,
+        current: Context,
+        attempt_of: AttemptCounter | None = None,
+    ) -> Call | None:
+        agent = interactions.agent_name(params)
+        if agent is None:
+            return super().start(telemetry, operation, params, current, attempt_of)
+        call = super().start(
+            telemetry, dataclasses.replace(operation, name=sc.OP_INVOKE_AGENT), params, current, attempt_of
+        )
+        if call is not None:  # the conventions' name of an agent's span: `invoke_agent {agent}`
+            call.span.update_name(f"{sc.OP_INVOKE_AGENT} {agent}")
+        return call
+
+    def _stream_state(self) -> ChunkClock:
+        return interactions.InteractionsStream(capture_content=self._telemetry.content is not None)
 
 
 def _text_output(text: str | None, budget: content.Budget) -> list[Any]:
@@ -848,4 +898,5 @@ CLIENT_CALLS: Final[Mapping[Surface, type[Call]]] = {
     Surface.SEARCH: surface_call(search),
     Surface.VIDEO: surface_call(video),
     Surface.GOOGLE_GENAI: GenerateContentCall,
+    Surface.INTERACTIONS: InteractionsCall,
 }

@@ -12,10 +12,21 @@ has ``promptTokenCount`` (including the ``cachedContentTokenCount`` read from th
 them (``is_candidate_token_count_inclusive``), the SPEC's output tokens. Vertex AI's wire also
 answers ``POST /token`` as Google's STS token exchange, so LiteLLM's Vertex credentials work
 offline.
+
+Gemini's wire also answers the Interactions API, ``POST /v1beta/interactions`` (``?alt=sse``
+with ``"stream": true``), as read from the google-genai SDK's generated types (Interaction,
+Usage, the SSE events; API revision 2026-05-20, the one LiteLLM asks for): an interaction has
+``id``, ``model`` (the one asked for), ``status``, ``steps`` (the user's input echoed, a
+``thought``, the ``model_output``) and ``usage`` with the same arithmetic as ``usageMetadata``:
+``total_input_tokens`` includes ``total_cached_tokens``, ``total_output_tokens`` excludes
+``total_thought_tokens``, ``total_tokens`` is their sum. A stream sends ``interaction.created``,
+``interaction.status_update``, ``step.start`` / ``step.delta`` / ``step.stop`` per step, then
+``interaction.completed`` with the whole interaction but its steps, usage included.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
@@ -62,6 +73,83 @@ class _Reply:
             response_model=self.model_version,
         )
 
+    def interaction_usage(self) -> JSONObject:
+        return {
+            "total_input_tokens": self.prompt,
+            "input_tokens_by_modality": [{"modality": "text", "tokens": self.prompt}],
+            "total_cached_tokens": self.cached,
+            "cached_tokens_by_modality": [{"modality": "text", "tokens": self.cached}],
+            "total_output_tokens": self.candidates,
+            "output_tokens_by_modality": [{"modality": "text", "tokens": self.candidates}],
+            "total_thought_tokens": self.thoughts,
+            "total_tokens": self.prompt + self.candidates + self.thoughts,
+        }
+
+
+INTERACTION_ID: Final = "v1_ChdmYWtlLWludGVyYWN0aW9uLWdlbWluaQ"
+_CREATED: Final = "2026-01-01T00:00:00Z"
+_THOUGHT_SIGNATURE: Final = "RmFrZVRob3VnaHRTaWduYXR1cmU="
+
+
+def _interaction(reply: _Reply, body: JSONObject, status: str) -> JSONObject:
+    """The interaction resource, without its steps."""
+    return {
+        "id": INTERACTION_ID,
+        "object": "interaction",
+        "model": body.get("model"),
+        "status": status,
+        "created": _CREATED,
+        "updated": _CREATED,
+        **({"usage": reply.interaction_usage()} if status == "completed" else {}),
+    }
+
+
+def _serve_interaction(endpoint: Endpoint, reply: _Reply, body: JSONObject, stream: bool) -> None:
+    if not stream:
+        given = body.get("input")
+        user_content = [{"type": "text", "text": given}] if isinstance(given, str) else given
+        endpoint._send_json(
+            200,
+            {
+                **_interaction(reply, body, "completed"),
+                "steps": [
+                    {"type": "user_input", "content": user_content},
+                    {"type": "thought", "signature": _THOUGHT_SIGNATURE},
+                    {"type": "model_output", "content": [{"type": "text", "text": RESPONSE_TEXT}]},
+                ],
+            },
+        )
+        return
+
+    def events() -> Iterable[bytes]:
+        yield _sse(
+            {"event_type": "interaction.created", "interaction": _interaction(reply, body, "in_progress")}
+        )
+        yield _sse(
+            {
+                "event_type": "interaction.status_update",
+                "interaction_id": INTERACTION_ID,
+                "status": "in_progress",
+            }
+        )
+        yield _sse(
+            {
+                "event_type": "step.start",
+                "index": 0,
+                "step": {"type": "thought", "signature": _THOUGHT_SIGNATURE},
+            }
+        )
+        yield _sse({"event_type": "step.stop", "index": 0})
+        yield _sse({"event_type": "step.start", "index": 1, "step": {"type": "model_output", "content": []}})
+        for piece in _split(RESPONSE_TEXT, STREAM_TEXT_PIECES):
+            yield _sse({"event_type": "step.delta", "index": 1, "delta": {"type": "text", "text": piece}})
+        yield _sse({"event_type": "step.stop", "index": 1})
+        yield _sse(
+            {"event_type": "interaction.completed", "interaction": _interaction(reply, body, "completed")}
+        )
+
+    endpoint._stream(events())
+
 
 def _candidate(text: str, finished: bool) -> JSONObject:
     candidate: JSONObject = {"content": {"role": "model", "parts": [{"text": text}]}, "index": 0}
@@ -84,6 +172,9 @@ def _serve(reply: _Reply, *, oauth: bool) -> Callable[[Endpoint, str, JSONObject
                     "expires_in": 3599,
                 },
             )
+            return
+        if not oauth and path == "/v1beta/interactions":
+            _serve_interaction(endpoint, reply, body, sc.stream)
             return
         _, _, operation = path.rpartition(":")
         if "/models/" not in path or operation not in ("generateContent", "streamGenerateContent"):
@@ -123,6 +214,12 @@ def _serve(reply: _Reply, *, oauth: bool) -> Callable[[Endpoint, str, JSONObject
 
 _GEMINI: Final = _Reply("kq0uaeXQJ4-nz7IPgemini", "gemini-2.5-flash-preview-09-2025", 2210, 1792, 64, 152)
 _VERTEX: Final = _Reply("Zt4uafr2N7-vertexAIx9Q", "gemini-2.5-pro-preview-06-05", 1650, 1024, 88, 205)
+
+# What an interaction with Gemini reports (the same counts as its generateContent; the model is
+# the one asked for, without LiteLLM's `gemini/` prefix).
+INTERACTIONS_TRUTH: Final = dataclasses.replace(
+    _GEMINI.truth(), response_id=INTERACTION_ID, response_model=None
+)
 
 GEMINI: Final = Wire(
     name="gemini",

@@ -38,6 +38,7 @@ class Surface(enum.Enum):
     SEARCH = "search"  # LiteLLM's SearchResponse: results
     VIDEO = "video"  # OpenAI's video job object
     GOOGLE_GENAI = "google_genai"  # Gemini's generateContent response, camelCase
+    INTERACTIONS = "interactions"  # Google's Interactions API: an InteractionsAPIResponse, SSE events
 
 
 class Role(enum.Enum):
@@ -130,10 +131,11 @@ ENTRY_POINTS: Final = (
 
 # The other APIs that send a provider request, sync and async, where their functions live: the
 # `litellm` names, and the package names Routers up to 1.109 bind at construction (`from
-# litellm.ocr import aocr`), which are other bindings of the same functions. Every one of them is
-# on every supported release (read from 1.79.0, 1.90.7, 1.106.12, 1.108.14, 1.109.3, 1.110.2);
-# on 1.110 `litellm.ocr`/`aocr` are dispatch functions served in Rust, with no Python function
-# behind them: only the public names can be wrapped, and are. (module, names, operation, surface)
+# litellm.ocr import aocr`), which are other bindings of the same functions. Every one of them but
+# those of SURFACES_SINCE is on every supported release (read from 1.79.0, 1.90.7, 1.106.12,
+# 1.108.14, 1.109.3, 1.110.2); on 1.110 `litellm.ocr`/`aocr` are dispatch functions served in
+# Rust, with no Python function behind them: only the public names can be wrapped, and are.
+# (module, names, operation, surface)
 SURFACE_ENTRY_POINTS: Final = (
     ("litellm", ("transcription", "atranscription"), sc.OP_TRANSCRIPTION, Surface.TRANSCRIPTION),
     ("litellm", ("speech", "aspeech"), sc.OP_SPEECH, Surface.SPEECH),
@@ -158,7 +160,62 @@ SURFACE_ENTRY_POINTS: Final = (
     # They retry `litellm.completion` through tenacity with a reference bound in litellm.main, not
     # the patched name (1.79 … 1.110.2): their own span is the call's, the retries its requests.
     ("litellm", ("completion_with_retries", "acompletion_with_retries"), sc.OP_CHAT, Surface.CHAT),
+    # Google's Interactions API (read from 1.90.7, 1.106.12, 1.108.14, 1.109.3, 1.110.2): `acreate`
+    # runs `litellm.interactions.main.create` in an executor, not this name, so one span per call.
+    ("litellm.interactions", ("create", "acreate"), sc.OP_CHAT, Surface.INTERACTIONS),
+    # From 1.90: video edits and extensions are generation jobs (a VideoObject, billed per
+    # second); responses_with_retries retries `litellm.responses` through tenacity as
+    # completion_with_retries does; compact_responses runs the model over a conversation to
+    # compact it (POST /v1/responses/compact: a Responses API result with usage). From 1.106
+    # decisions and systemone, from 1.109 extraction: a model answers over images, audio, video or
+    # documents (LiteLLM's own APIs), read as chat results.
+    (
+        "litellm",
+        ("video_edit", "avideo_edit", "video_extension", "avideo_extension"),
+        sc.OP_VIDEO_GENERATION,
+        Surface.VIDEO,
+    ),
+    (
+        "litellm.videos",
+        ("video_edit", "avideo_edit", "video_extension", "avideo_extension"),
+        sc.OP_VIDEO_GENERATION,
+        Surface.VIDEO,
+    ),
+    ("litellm", ("responses_with_retries", "aresponses_with_retries"), sc.OP_CHAT, Surface.CHAT),
+    ("litellm", ("compact_responses", "acompact_responses"), sc.OP_CHAT, Surface.CHAT),
+    ("litellm", ("decisions", "adecisions", "systemone", "asystemone"), sc.OP_CHAT, Surface.CHAT),
+    ("litellm", ("extraction", "aextraction"), sc.OP_CHAT, Surface.CHAT),
 )
+# The modules of SURFACE_ENTRY_POINTS newer than the oldest supported release, with the first
+# release that has them: an older LiteLLM lacks them by design, which is no missing target.
+# A key is a module (all of its functions) or a module's function.
+SURFACES_SINCE: Final = {
+    "litellm.interactions": (1, 90),
+    **dict.fromkeys(
+        (
+            f"litellm{package}.{name}"
+            for package in ("", ".videos")
+            for name in ("video_edit", "avideo_edit", "video_extension", "avideo_extension")
+        ),
+        (1, 90),
+    ),
+    **dict.fromkeys(
+        (
+            f"litellm.{name}"
+            for name in (
+                "responses_with_retries",
+                "aresponses_with_retries",
+                "compact_responses",
+                "acompact_responses",
+            )
+        ),
+        (1, 90),
+    ),
+    **dict.fromkeys(
+        (f"litellm.{name}" for name in ("decisions", "adecisions", "systemone", "asystemone")), (1, 106)
+    ),
+    **dict.fromkeys(("litellm.extraction", "litellm.aextraction"), (1, 109)),
+}
 
 # LiteLLM's MCP client (`litellm[mcp]`, with the `mcp` package): `call_openai_tool` calls
 # `call_mcp_tool` through the global of its `tools` module, which the package re-exports
@@ -333,8 +390,9 @@ def find(litellm: ModuleType) -> Plan:
     """The targets of the installed LiteLLM, and the expected ones it lacks."""
     targets: list[Target] = []
     missing: list[Missing] = []
+    version = installed_version()
     _add_entry_points(litellm, targets, missing)
-    _add_surface_entry_points(targets, missing)
+    _add_surface_entry_points(targets, missing, _release(version))
     _add_messages_interfaces(targets, missing)
     generation = _router_generation()
     if generation is not None:
@@ -356,7 +414,6 @@ def find(litellm: ModuleType) -> Plan:
         targets.append(Target(batch, "ThreadPoolExecutor", Role.THREAD_POOL))
     else:
         missing.append(Missing(f"{_BATCH_MODULE}.ThreadPoolExecutor", Role.THREAD_POOL))
-    version = installed_version()
     # LiteLLM's stream wrapper calls the builder through the module, looked up at call time, at
     # the end of every stream; before 1.90 what it built reaches only LiteLLM's logging (see
     # assembly.py). From 1.90 there is nothing to take: 1.90.7, 1.109.3 and 1.110.2 hand it back
@@ -406,7 +463,9 @@ def _add_entry_points(litellm: ModuleType, targets: list[Target], missing: list[
             missing.append(Missing(f"{dispatch.__name__}.{implementation}", Role.IMPLEMENTATION))
 
 
-def _add_surface_entry_points(targets: list[Target], missing: list[Missing]) -> None:
+def _add_surface_entry_points(
+    targets: list[Target], missing: list[Missing], release: tuple[int, ...]
+) -> None:
     for module_name, names, operation, surface in SURFACE_ENTRY_POINTS:
         module = _module(module_name)
         for name in names:
@@ -415,7 +474,9 @@ def _add_surface_entry_points(targets: list[Target], missing: list[Missing]) -> 
                 target = _function_target(module, name, Role.ENTRY_POINT, operation, function, surface)
                 # The `*_stream` functions return a stream whatever their arguments say.
                 targets.append(dataclasses.replace(target, streams=name.endswith("_stream")))
-            else:
+                continue
+            since = SURFACES_SINCE.get(f"{module_name}.{name}", SURFACES_SINCE.get(module_name, ()))
+            if release >= since:  # not an API this LiteLLM predates (an unknown release counts as one)
                 missing.append(Missing(f"{module_name}.{name}", Role.ENTRY_POINT))
 
 
