@@ -134,6 +134,7 @@ def model_response_attributes(result: object) -> tuple[extract.Attributes, Mappi
 # (1.110.2, `videos/utils.py`) "video_" + base64 of "…;model_id:{};video_id:{}": the provider's
 # id last.
 _MANAGED_IDS: Final = (("resp_", ";response_id:"), ("video_", ";video_id:"))
+_MANAGED_PREFIXES: Final = tuple(prefix for prefix, _ in _MANAGED_IDS)
 _MANAGED_ID_START: Final = "litellm:custom_llm_provider:"
 
 
@@ -141,7 +142,8 @@ def provider_response_id(response_id: object) -> str | None:
     """The provider's id inside an id LiteLLM re-encoded with its routing data (Responses API,
     videos), or None when `response_id` is not one of those (a provider's own `resp_…` id stays
     as it is)."""
-    if not isinstance(response_id, str):
+    # One test for every response id (most are a provider's chatcmpl-… or msg_…): none of ours.
+    if not isinstance(response_id, str) or not response_id.startswith(_MANAGED_PREFIXES):
         return None
     for prefix, field_name in _MANAGED_IDS:
         if not response_id.startswith(prefix):
