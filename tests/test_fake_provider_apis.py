@@ -18,7 +18,7 @@ from packaging.version import Version
 
 import fake_provider as fp
 from fake_provider import FakeProvider, RecordedRequest
-from fake_provider.wires import gemini, mistral, perplexity
+from fake_provider.wires import cloudflare, gemini, mistral, perplexity
 from helpers import API_KEY, LITELLM_VERSION
 
 ASYNC = pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
@@ -423,6 +423,126 @@ async def test_video_content_is_mp4_bytes(provider: FakeProvider, is_async: bool
     download = provider.requests[-1]
     assert download.method == "GET"
     assert re.fullmatch(r"/v1/videos/video_fake_\d+/content", download.path)
+
+
+@ASYNC
+async def test_video_edit_and_extension_run_on_the_source_video(
+    provider: FakeProvider, is_async: bool
+) -> None:
+    destination = {"api_base": provider.openai_base, "api_key": API_KEY}
+    source = litellm.video_generation(prompt="A cat", model="openai/sora-2", seconds="8", **destination)
+
+    edit = await call(is_async, "video_edit", video_id=source.id, prompt="Make it red", **destination)
+    extension = await call(
+        is_async, "video_extension", video_id=source.id, prompt="It bows", seconds="4", **destination
+    )
+
+    assert (edit.model, edit.seconds, edit.status) == ("sora-2" + fp.MODEL_SUFFIX, "8", "queued")
+    assert extension.seconds == "12"  # the stitched total
+    created, edit_request, extension_request = provider.requests
+    assert created.path == "/v1/videos"
+    reference = edit_request.body["video"]
+    assert isinstance(reference, dict)
+    sent = {"id": reference["id"]}
+    assert re.fullmatch(r"video_fake_\d+", sent["id"])  # the provider's id: LiteLLM's wrapper removed
+    assert (edit_request.path, edit_request.body) == (
+        "/v1/videos/edits",
+        {"prompt": "Make it red", "video": sent},
+    )
+    assert (extension_request.path, extension_request.body) == (
+        "/v1/videos/extensions",
+        {"prompt": "It bows", "seconds": "4", "video": sent},
+    )
+
+
+def test_video_extension_of_an_unknown_video_is_not_found(provider: FakeProvider) -> None:
+    if not hasattr(litellm, "video_extension"):
+        pytest.skip(f"LiteLLM {LITELLM_VERSION} has no litellm.video_extension")
+    # LiteLLM's exception differs by release (1.90 maps the 404 to an APIConnectionError).
+    with pytest.raises(Exception, match="Video with id 'video_missing' not found"):
+        litellm.video_extension(
+            video_id="video_missing",
+            prompt="It bows",
+            seconds="4",
+            api_base=provider.openai_base,
+            api_key=API_KEY,
+        )
+
+
+# --------------------------------------------------------------------------- compaction
+
+
+@ASYNC
+async def test_compaction_keeps_the_user_messages_and_adds_a_compaction_item(
+    provider: FakeProvider, is_async: bool
+) -> None:
+    result = await call(
+        is_async,
+        "compact_responses",
+        model="openai/gpt-5-mini",
+        input=[{"role": "user", "content": "Plan a trip"}, {"role": "assistant", "content": "Lisbon."}],
+        api_base=provider.openai_base,
+        api_key=API_KEY,
+    )
+
+    # LiteLLM types the output items it knows and leaves the others (a user's message) dicts.
+    kinds = [item["type"] if isinstance(item, dict) else item.type for item in result.output]
+    assert kinds == ["message", "compaction"]
+    assert (result.usage.input_tokens, result.usage.output_tokens) == (
+        fp.COMPACTION_INPUT_TOKENS,
+        fp.COMPACTION_OUTPUT_TOKENS,
+    )
+    assert only_request(provider).path == "/v1/responses/compact"
+
+
+# --------------------------------------------------------------------------- decisions, extraction
+
+
+@ASYNC
+async def test_decisions_answer_each_question_in_order(provider: FakeProvider, is_async: bool) -> None:
+    result = await call(
+        is_async,
+        "decisions",
+        model="openai/gpt-6-luna",
+        input="I was charged twice.",
+        questions=[
+            {"type": "predicate", "name": "refund", "instructions": "Is a refund asked for?"},
+            {
+                "type": "score",
+                "name": "anger",
+                "instructions": "How angry?",
+                "levels": [{"label": "calm"}, {"label": "angry"}],
+            },
+        ],
+        api_base=provider.openai_base,
+        api_key=API_KEY,
+    )
+
+    refund, anger = result.answers
+    assert (refund.name, refund.probability) == ("refund", fp.DECISION_PROBABILITY)
+    assert [p.probability for p in anger.probabilities] == [fp.DECISION_TOP_PROBABILITY, 0.25]
+    assert result.usage.total_tokens == fp.DECISIONS_TOTAL_TOKENS
+    assert only_request(provider).path == "/v1/decisions"
+
+
+@ASYNC
+async def test_cloudflare_extraction_answers_from_the_state(provider: FakeProvider, is_async: bool) -> None:
+    result = await call(
+        is_async,
+        "extraction",
+        model="cloudflare/clairic",
+        state="Invoice 4471 from Acme.",
+        fields={"invoice": {"type": "number"}, "due": {"type": "date"}},
+        api_base=provider.base_for("cloudflare") + "/client/v4/accounts/fake-account/ai/run",
+        api_key=API_KEY,
+    )
+
+    assert (result.answers["invoice"].value, result.answers["invoice"].span) == (4471, (8, 12))
+    assert result.answers["due"].value is None
+    assert result.usage.input_tokens == cloudflare.EXTRACTION_INPUT_TOKENS
+    request = only_request(provider)
+    assert request.path == "/cloudflare/client/v4/accounts/fake-account/ai/run/@cf/cloudflare/clairic"
+    assert request.body["model"] == "clairic"
 
 
 # --------------------------------------------------------------------------- Google GenAI

@@ -21,13 +21,17 @@ Usage::
 * ``anthropic/`` -> ``provider.base_url`` (no ``/v1``); LiteLLM appends
   ``/v1/messages`` itself, so passing ``openai_base`` would hit ``/v1/v1/messages``.
 * ``transcription``, ``speech``, ``moderation``, ``image_edit``, ``image_variation``,
-  ``video_generation`` / ``video_status`` / ``video_content`` with ``openai/`` models ->
+  ``video_generation`` / ``video_status`` / ``video_content`` / ``video_edit`` /
+  ``video_extension``, ``compact_responses``, ``decisions`` and ``systemone`` with ``openai/`` models ->
   ``provider.openai_base`` (LiteLLM 1.79's ``moderation`` takes no ``api_base``: pass an OpenAI
   ``client`` whose ``base_url`` is ``openai_base``).
 * ``ocr`` with ``mistral/mistral-ocr-latest`` -> ``provider.base_for("mistral") + "/v1"``;
   ``search`` with ``search_provider="perplexity"`` -> ``provider.base_for("perplexity")``;
+  ``extraction`` with ``cloudflare/clairic`` ->
+  ``provider.base_for("cloudflare") + "/client/v4/accounts/<any id>/ai/run"``;
   ``google_genai.generate_content`` with ``gemini/`` models ->
-  ``provider.base_for("gemini") + "/v1beta"``.
+  ``provider.base_for("gemini") + "/v1beta"``; ``interactions.create`` with ``gemini/`` models
+  or an ``agent`` -> ``provider.base_for("gemini")`` (LiteLLM appends ``/v1beta/interactions``).
 * rerank: ``cohere/`` with ``api_base=provider.base_url + "/v1/rerank"`` (a base that
   ends in ``/v1/rerank`` selects LiteLLM's Cohere v1 client and is used verbatim; a bare
   ``base_url`` selects the v2 client, which posts to ``/v2/rerank`` -- also served), or
@@ -36,7 +40,8 @@ Usage::
 Endpoints (POST): ``/v1/chat/completions``, ``/v1/completions``, ``/v1/embeddings``,
 ``/v1/responses``, ``/v1/messages``, ``/v1/images/generations``, ``/v1/images/edits``,
 ``/v1/images/variations``, ``/v1/audio/transcriptions``, ``/v1/audio/speech``,
-``/v1/moderations``, ``/v1/videos``, ``/v1/rerank`` (and ``/v2/rerank``); (GET)
+``/v1/moderations``, ``/v1/videos``, ``/v1/videos/edits``, ``/v1/videos/extensions``,
+``/v1/responses/compact``, ``/v1/decisions``, ``/v1/rerank`` (and ``/v2/rerank``); (GET)
 ``/v1/videos/{id}`` and ``/v1/videos/{id}/content``. ``multipart/form-data`` bodies
 (transcriptions, image edits and variations) are read into their fields, so their ``model``
 selects scenarios as a JSON body's does, and are recorded so: a file as ``{"filename",
@@ -62,6 +67,9 @@ Scenarios, selected by a (case-sensitive) substring of the request body's ``mode
 * ``error-event`` (streaming ``/v1/messages`` only): after two text deltas an Anthropic
   ``event: error`` (``overloaded_error``), then the body ends normally.
 * ``slow``: sleep ``SLOW_SECONDS`` (0.2 s) before answering.
+
+A video edit or extension names no model: the source video's (or a ``model`` put in the body
+with ``extra_body``) selects its scenario.
 * ``no-usage``: chat/completions omits ``usage`` (non-streaming) and never sends the
   usage chunk (streaming).
 * ``tool-once``: a request offering tools gets a tool call only until the conversation ends
@@ -82,13 +90,14 @@ header there. The override applies to chat ``prompt_tokens``, completions ``prom
 responses ``input_tokens`` and Anthropic ``input_tokens``; totals are adjusted.
 
 Usage numbers are the module constants below (``CHAT_*``, ``TEXT_*``, ``EMBEDDING_*``,
-``RESPONSES_*``, ``ANTHROPIC_*``, ``RERANK_*``, ``IMAGE_*``, ``TRANSCRIPTION_*``, ``SPEECH_*``,
-``MODERATION_*``, ``VIDEO_*``) and the convenience dicts
+``RESPONSES_*``, ``COMPACTION_*``, ``ANTHROPIC_*``, ``RERANK_*``, ``IMAGE_*``, ``TRANSCRIPTION_*``,
+``SPEECH_*``, ``MODERATION_*``, ``VIDEO_*``, ``DECISION(S)_*``) and the convenience dicts
 ``OPENAI_USAGE``, ``TEXT_COMPLETION_USAGE``, ``EMBEDDING_USAGE``, ``RESPONSES_USAGE``,
 ``ANTHROPIC_USAGE`` (the exact non-streaming wire ``usage`` objects; treat them as
 read-only). ``RecordedRequest.headers`` keys are lower-cased. ``reset()`` clears
 ``requests``, the flaky counts and the videos made; ids keep counting up. Each provider wire
-keeps its own numbers in its module (``wires.mistral.OCR_*``, ``wires.perplexity.SEARCH_*``).
+keeps its own numbers in its module (``wires.mistral.OCR_*``, ``wires.perplexity.SEARCH_*``,
+``wires.cloudflare.EXTRACTION_*``).
 
 LiteLLM (1.106) behaviour worth knowing when driving this server:
 
@@ -104,7 +113,7 @@ LiteLLM (1.106) behaviour worth knowing when driving this server:
 
 Layout: ``wire`` (the numbers and payloads), ``scenarios`` (what selects a response), ``base``
 (HTTP plumbing), ``multipart`` (form bodies), one module of routes per API (``openai``,
-``anthropic``, ``rerank``, ``audio``, ``images``, ``moderation``, ``videos``) and
+``anthropic``, ``rerank``, ``audio``, ``images``, ``moderation``, ``videos``, ``decisions``) and
 ``server`` (routing and ``FakeProvider``). A new provider's wire format is a new routes module
 mixed into ``server._Handler``.
 """
@@ -125,6 +134,18 @@ from .wire import (
     CHAT_PROMPT_TOKENS,
     CHAT_REASONING_TOKENS,
     CHAT_TOTAL_TOKENS,
+    COMPACTION_CACHED_TOKENS,
+    COMPACTION_INPUT_TOKENS,
+    COMPACTION_OUTPUT_TOKENS,
+    COMPACTION_REASONING_TOKENS,
+    COMPACTION_TOTAL_TOKENS,
+    DECISION_PROBABILITY,
+    DECISION_TOP_PROBABILITY,
+    DECISIONS_CACHE_WRITE_TOKENS,
+    DECISIONS_CACHED_TOKENS,
+    DECISIONS_INPUT_TOKENS,
+    DECISIONS_OUTPUT_TOKENS,
+    DECISIONS_TOTAL_TOKENS,
     EMBEDDING_DEFAULT_DIMENSIONS,
     EMBEDDING_PROMPT_TOKENS,
     EMBEDDING_USAGE,
@@ -185,6 +206,18 @@ __all__ = [
     "CHAT_PROMPT_TOKENS",
     "CHAT_REASONING_TOKENS",
     "CHAT_TOTAL_TOKENS",
+    "COMPACTION_CACHED_TOKENS",
+    "COMPACTION_INPUT_TOKENS",
+    "COMPACTION_OUTPUT_TOKENS",
+    "COMPACTION_REASONING_TOKENS",
+    "COMPACTION_TOTAL_TOKENS",
+    "DECISIONS_CACHED_TOKENS",
+    "DECISIONS_CACHE_WRITE_TOKENS",
+    "DECISIONS_INPUT_TOKENS",
+    "DECISIONS_OUTPUT_TOKENS",
+    "DECISIONS_TOTAL_TOKENS",
+    "DECISION_PROBABILITY",
+    "DECISION_TOP_PROBABILITY",
     "EMBEDDING_DEFAULT_DIMENSIONS",
     "EMBEDDING_PROMPT_TOKENS",
     "EMBEDDING_USAGE",

@@ -1,4 +1,11 @@
-"""OpenAI's wire formats: chat completions, completions, embeddings and responses."""
+"""OpenAI's wire formats: chat completions, completions, embeddings, responses and their
+compaction.
+
+``POST /v1/responses/compact`` read from OpenAI's API reference (responses, compact; 2026) and the
+OpenAI SDK's ``CompactedResponse``: ``id``, ``object`` ("response.compaction"), ``created_at``,
+``output`` (the conversation's user messages, then one ``compaction`` item with opaque
+``encrypted_content``) and ``usage`` as the Responses API counts it. No ``model`` in the reply.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,10 @@ from .base import Endpoint
 from .scenarios import _Scenario
 from .wire import (
     CHAT_PROMPT_TOKENS,
+    COMPACTION_CACHED_TOKENS,
+    COMPACTION_INPUT_TOKENS,
+    COMPACTION_OUTPUT_TOKENS,
+    COMPACTION_REASONING_TOKENS,
     EMBEDDING_DEFAULT_DIMENSIONS,
     RESPONSE_TEXT,
     RESPONSES_INPUT_TOKENS,
@@ -324,3 +335,54 @@ class OpenAIRoutes(Endpoint):
             yield event("response.completed", response=response("completed", [item], usage))
 
         self._stream(events())
+
+    # -- /v1/responses/compact
+    def _responses_compact(self, body: JSONObject, sc: _Scenario) -> None:
+        n = self._provider._next_id()
+        input_tokens = sc.token_override if sc.token_override is not None else COMPACTION_INPUT_TOKENS
+        output: list[object] = [
+            {
+                "id": f"msg_fake_{n}_{i}",
+                "type": "message",
+                "status": "completed",
+                "role": "user",
+                "content": parts,
+            }
+            for i, parts in enumerate(_user_contents(body.get("input")))
+        ]
+        output.append(
+            {"id": f"cmp_fake_{n}", "type": "compaction", "encrypted_content": f"gAAAAB-fake-compaction-{n}"}
+        )
+        self._send_json(
+            200,
+            {
+                "id": f"resp_fake_{n}",
+                "object": "response.compaction",
+                "created_at": int(time.time()),
+                "output": output,
+                "usage": {
+                    "input_tokens": input_tokens,
+                    "input_tokens_details": {"cached_tokens": COMPACTION_CACHED_TOKENS},
+                    "output_tokens": COMPACTION_OUTPUT_TOKENS,
+                    "output_tokens_details": {"reasoning_tokens": COMPACTION_REASONING_TOKENS},
+                    "total_tokens": input_tokens + COMPACTION_OUTPUT_TOKENS,
+                },
+            },
+        )
+
+
+def _user_contents(given: object) -> list[list[object]]:
+    """The content of each user message of a Responses ``input`` (a string is one message), as
+    ``input_text`` parts."""
+    messages = [{"role": "user", "content": given}] if isinstance(given, str) else given
+    if not isinstance(messages, list):
+        return []
+    contents: list[list[object]] = []
+    for message in messages:
+        if not isinstance(message, dict) or message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, str):
+            content = [{"type": "input_text", "text": content}]
+        contents.append(content if isinstance(content, list) else [])
+    return contents

@@ -18,6 +18,7 @@ from typing import Any
 from .anthropic import AnthropicRoutes
 from .audio import AudioRoutes
 from .base import RecordedRequest
+from .decisions import DecisionRoutes
 from .images import ImageRoutes
 from .moderation import ModerationRoutes
 from .openai import OpenAIRoutes
@@ -29,6 +30,7 @@ from .wires import WIRES
 from .wires.truth import Serve
 
 _VIDEOS = "/v1/videos/"
+_DERIVED_VIDEOS = ("/v1/videos/edits", "/v1/videos/extensions")
 
 
 class _Server(ThreadingHTTPServer):
@@ -50,7 +52,14 @@ class _Server(ThreadingHTTPServer):
 
 
 class _Handler(
-    OpenAIRoutes, AnthropicRoutes, RerankRoutes, AudioRoutes, ImageRoutes, ModerationRoutes, VideoRoutes
+    OpenAIRoutes,
+    AnthropicRoutes,
+    RerankRoutes,
+    AudioRoutes,
+    ImageRoutes,
+    ModerationRoutes,
+    VideoRoutes,
+    DecisionRoutes,
 ):
     # -- connection tracking so stop() can close idle keep-alive connections
     def setup(self) -> None:
@@ -86,7 +95,7 @@ class _Handler(
         if route is None:
             self._send_error(404, f"Unknown path {self.path}", anthropic=False)
             return
-        sc = _scenario(body, headers)
+        sc = _scenario(self._with_source_model(body) if path in _DERIVED_VIDEOS else body, headers)
         if sc.slow:
             time.sleep(SLOW_SECONDS)
         if sc.flaky and self._provider.flaky_failure(sc.model, sc.flaky):
@@ -119,6 +128,8 @@ class _Handler(
             "/v1/completions": self._completions,
             "/v1/embeddings": self._embeddings,
             "/v1/responses": self._responses,
+            "/v1/responses/compact": self._responses_compact,
+            "/v1/decisions": self._decisions,
             "/v1/messages": self._messages,
             "/v1/images/generations": self._images,
             "/v1/images/edits": self._image_edits,
@@ -127,6 +138,8 @@ class _Handler(
             "/v1/audio/speech": self._speech,
             "/v1/moderations": self._moderations,
             "/v1/videos": self._videos,
+            "/v1/videos/edits": self._video_edits,
+            "/v1/videos/extensions": self._video_extensions,
             "/v1/rerank": self._rerank,
             "/v2/rerank": self._rerank,
         }

@@ -42,6 +42,23 @@ RESPONSES_OUTPUT_TOKENS: Final = 210
 RESPONSES_REASONING_TOKENS: Final = 80
 RESPONSES_TOTAL_TOKENS: Final = 1110
 
+# /v1/responses/compact: one compaction pass over the conversation
+COMPACTION_INPUT_TOKENS: Final = 5120
+COMPACTION_CACHED_TOKENS: Final = 4096
+COMPACTION_OUTPUT_TOKENS: Final = 830
+COMPACTION_REASONING_TOKENS: Final = 512
+COMPACTION_TOTAL_TOKENS: Final = 5950
+
+# /v1/decisions: each predicate is answered true with this probability, each choice and score
+# question with its first option at DECISION_TOP_PROBABILITY, the rest sharing what is left
+DECISION_PROBABILITY: Final = 0.8125
+DECISION_TOP_PROBABILITY: Final = 0.75
+DECISIONS_INPUT_TOKENS: Final = 412  # includes the cached and the cache-written tokens
+DECISIONS_CACHED_TOKENS: Final = 256
+DECISIONS_CACHE_WRITE_TOKENS: Final = 128
+DECISIONS_OUTPUT_TOKENS: Final = 3
+DECISIONS_TOTAL_TOKENS: Final = 415
+
 # /v1/messages
 ANTHROPIC_INPUT_TOKENS: Final = 34
 ANTHROPIC_CACHE_READ_INPUT_TOKENS: Final = 1000

@@ -221,11 +221,15 @@ def usage_attributes(usage: object, *, with_output: bool = True) -> Attributes:
             cache_write = count(details.get("cache_creation_tokens"))
     if cache_read is None:
         value = get("cache_read_input_tokens")
+        if value is None:  # LiteLLM's DecisionsUsage (systemone, 1.106+) spells them this way
+            value = get("cached_tokens")
         cache_read = count(value) if value is not None else None
     if cache_read is not None:
         attributes[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cache_read
     if cache_write is None:
         value = get("cache_creation_input_tokens")
+        if value is None:
+            value = get("cache_write_tokens")
         cache_write = count(value) if value is not None else None
     if cache_write is not None:
         attributes[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = cache_write

@@ -44,6 +44,9 @@ def agent_name(params: Mapping[str, Any]) -> str | None:
     return agent if agent is not None and (model is None or model == params.get("agent")) else None
 
 
+KEPT_FROM_REQUEST: Final[frozenset[str]] = frozenset()  # the result's figures win
+
+
 def request_attributes(params: Mapping[str, Any]) -> Attributes:
     """`generation_config`'s sampling parameters (the Interactions API spells them in
     snake_case), and the agent an agent interaction runs."""

@@ -10,11 +10,13 @@ Nothing here touches OpenTelemetry.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 from litellm_otel import semconv as sc
 from litellm_otel.extract import Attributes
 from litellm_otel.readers import MAX_TEXT, field, fields
+
+KEPT_FROM_REQUEST: Final[frozenset[str]] = frozenset()  # the result's figures win
 
 
 def request_attributes(params: Mapping[str, Any]) -> Attributes:

@@ -20,6 +20,9 @@ from litellm_otel.readers import MAX_TEXT, count, fields
 _REQUEST: Final[Attributes] = {sc.GEN_AI_OUTPUT_TYPE: sc.OUTPUT_TEXT}
 
 
+KEPT_FROM_REQUEST: Final[frozenset[str]] = frozenset()  # the result's figures win
+
+
 def request_attributes(params: Mapping[str, Any]) -> Attributes:
     return dict(_REQUEST)
 

@@ -707,6 +707,10 @@ class SurfaceBuilders(Protocol):
 
     def response_attributes(self, result: object) -> extract.Attributes: ...
 
+    # Attributes whose value set at the start from the request the result does not replace.
+    @property
+    def KEPT_FROM_REQUEST(self) -> frozenset[str]: ...
+
     def output_text(self, result: object) -> str | None: ...
 
 
@@ -722,6 +726,9 @@ class SurfaceCall(Call):
         builders = self.builders
         assert builders is not None  # every subclass names its module (surface_call)
         attributes = builders.response_attributes(result)
+        for kept in builders.KEPT_FROM_REQUEST:
+            if kept in self._attributes:
+                attributes.pop(kept, None)
         hidden = shapes.hidden_params(result)
         self._add_reported(attributes, hidden)
         lookups = self._telemetry.lookups

@@ -19,6 +19,9 @@ from litellm_otel.readers import count, field, fields
 _REQUEST: Final[Attributes] = {sc.GEN_AI_OUTPUT_TYPE: sc.OUTPUT_SPEECH}
 
 
+KEPT_FROM_REQUEST: Final[frozenset[str]] = frozenset()  # the result's figures win
+
+
 def request_attributes(params: Mapping[str, Any]) -> Attributes:
     """The output type, and the billed characters of the text to speak (whitespace excluded)."""
     attributes = dict(_REQUEST)

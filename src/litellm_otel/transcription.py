@@ -19,6 +19,9 @@ from litellm_otel.readers import count, fields, number
 _REQUEST: Final[Attributes] = {sc.GEN_AI_OUTPUT_TYPE: sc.OUTPUT_TEXT}
 
 
+KEPT_FROM_REQUEST: Final[frozenset[str]] = frozenset()  # the result's figures win
+
+
 def request_attributes(params: Mapping[str, Any]) -> Attributes:
     """What a transcription adds to the common request attributes: its output is text."""
     return dict(_REQUEST)

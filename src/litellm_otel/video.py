@@ -19,8 +19,19 @@ from litellm_otel.readers import MAX_TEXT, fields, number, text
 _REQUEST: Final[Attributes] = {sc.GEN_AI_OUTPUT_TYPE: sc.OUTPUT_VIDEO}
 
 
+# An extension's result says the stitched video's whole length (OpenAI: 8 s extended by 4 s
+# answers "12"); what the call generates and is billed for is the `seconds` it asked for. So the
+# request's figure, when it gave one, is the span's.
+KEPT_FROM_REQUEST: Final = frozenset((sc.LITELLM_USAGE_VIDEO_SECONDS,))
+
+
 def request_attributes(params: Mapping[str, Any]) -> Attributes:
-    return dict(_REQUEST)
+    """The output type, and the seconds of video asked for, when the call says."""
+    attributes = dict(_REQUEST)
+    seconds = _seconds(params.get("seconds"))
+    if seconds is not None:
+        attributes[sc.LITELLM_USAGE_VIDEO_SECONDS] = seconds
+    return attributes
 
 
 def _seconds(value: object) -> float | None:
@@ -34,7 +45,8 @@ def _seconds(value: object) -> float | None:
 
 
 def response_attributes(result: object) -> Attributes:
-    """The job's id, model and status, and the seconds of video it was asked for."""
+    """The job's id, model and status, and the video's seconds (kept from the request where it
+    named them: KEPT_FROM_REQUEST)."""
     read = fields(result)
     attributes: Attributes = {}
     response_id = read.get("id")

@@ -14,6 +14,7 @@ from . import (
     azure_ai,
     bedrock_converse,
     bedrock_invoke,
+    cloudflare,
     cohere,
     deepseek,
     gemini,
@@ -46,6 +47,7 @@ WIRES: dict[str, Wire] = {
         openrouter.WIRE,
         perplexity.WIRE,
         openai_responses.WIRE,
+        cloudflare.WIRE,
     )
 }
 
