@@ -20,16 +20,18 @@ Modes:
   `tracemalloc` from the first call on, bare and instrumented.
 * ``profile``: cProfile over instrumented mock completions and streams.
 * ``instructions``: run under callgrind (`run.py` starts it so), the instructions per isolated
-  call (a completion, a Messages API call) and per isolated stream of two lengths (chat chunks,
-  Messages API SSE bytes), bare and instrumented, and per floor span: figures that
-  repeat from run to run whatever else the machine does, where times move by ±30% between
-  processes.
+  call (a completion, a Messages API call, a transcription) and per isolated stream of two
+  lengths (chat chunks, Messages API and generateContent SSE bytes), bare and instrumented, and
+  per floor span: figures that repeat from run to run whatever else the machine does, where
+  times move by ±30% between processes.
 
 Scenarios: the LiteLLM ``mock_response=`` path (no HTTP), real HTTP against
 `examples/fake_provider/`, and "isolated" ones where `litellm.completion` is replaced (while
 the instrumentor wraps it) by a function returning pre-built LiteLLM objects (for the Messages
-API, `litellm.anthropic_messages` by a coroutine returning a Messages dict or SSE bytes), so
-LiteLLM's own milliseconds do not bury the microseconds being measured.
+API, `litellm.anthropic_messages` by a coroutine returning a Messages dict or SSE bytes; for
+audio, `litellm.atranscription` by one returning a `TranscriptionResponse`; for Google's
+generateContent, `litellm.google_genai.agenerate_content_stream` by one returning Gemini's SSE
+bytes), so LiteLLM's own milliseconds do not bury the microseconds being measured.
 """
 
 from __future__ import annotations
@@ -42,11 +44,14 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 import argparse
 import asyncio
 import contextlib
+import copy
 import cProfile
 import ctypes
+import functools
 import gc
 import importlib
 import importlib.metadata
+import inspect
 import json
 import math
 import pstats
@@ -60,7 +65,9 @@ from pathlib import Path
 from typing import Any
 
 import litellm
+import litellm.google_genai
 from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
+from litellm.types.utils import TranscriptionResponse
 from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
@@ -354,16 +361,18 @@ def packed(frames: list[bytes], per_chunk: int) -> list[bytes]:
     return [b"".join(frames[i : i + per_chunk]) for i in range(0, len(frames), per_chunk)]
 
 
-class PrebuiltMessagesStream:
-    """LiteLLM's Messages API stream: an async iterator of SSE bytes chunks (1.110.2:
-    `AnthropicMessagesStreamingResponse`, which keeps `_hidden_params`), replaying chunks
-    built beforehand at almost no cost of its own."""
+class PrebuiltSSEStream:
+    """A stream of LiteLLM's that hands on the provider's SSE bytes: an async iterator of bytes
+    chunks keeping `_hidden_params` (1.110.2: the Messages API's
+    `AnthropicMessagesStreamingResponse`, generateContent's
+    `AsyncGoogleGenAIGenerateContentStreamingIterator`), replaying chunks built beforehand at
+    almost no cost of its own."""
 
-    def __init__(self, chunks: list[bytes]) -> None:
+    def __init__(self, chunks: list[bytes], hidden_params: dict[str, Any]) -> None:
         self._replay = iter(chunks)
-        self._hidden_params = MESSAGES_STREAM_HIDDEN
+        self._hidden_params = hidden_params
 
-    def __aiter__(self) -> PrebuiltMessagesStream:
+    def __aiter__(self) -> PrebuiltSSEStream:
         return self
 
     async def __anext__(self) -> bytes:
@@ -374,6 +383,164 @@ class PrebuiltMessagesStream:
 
     async def aclose(self) -> None:
         return None
+
+
+def replaying(chunks: list[bytes], hidden_params: dict[str, Any]) -> Callable[..., Any]:
+    """A stub coroutine function returning a stream that replays `chunks`."""
+
+    async def stream(*args: Any, **kwargs: Any) -> Any:
+        return PrebuiltSSEStream(chunks, hidden_params)
+
+    return stream
+
+
+def stand_in_owner(path: str) -> tuple[Any, str]:
+    """The module holding the LiteLLM function `path` names (dotted, under `litellm`:
+    "completion", "google_genai.agenerate_content_stream"), and the function's name there."""
+    module, _, name = f"litellm.{path}".rpartition(".")
+    return importlib.import_module(module), name
+
+
+def looking_like(path: str, stub: Callable[..., Any]) -> Callable[..., Any]:
+    """`stub`, with the name, module and signature of LiteLLM's function at `path`: an
+    instrumentation reads which parameters positional arguments fill from the function it
+    wraps (`inspect.signature` follows `__wrapped__`), and the stub is what it wraps. Read from
+    the innermost function, so the same whether LiteLLM is instrumented at the time or not."""
+    owner, name = stand_in_owner(path)
+    return functools.update_wrapper(stub, inspect.unwrap(getattr(owner, name)))
+
+
+# --- audio transcription objects for the isolated scenarios ---------------------------------------
+
+# Voice agents transcribe from an event loop: `litellm.atranscription`, with OpenAI's token-billed
+# model. The audio goes to the provider as it is (here to no one: the stub ignores it).
+TRANSCRIPTION_MODEL = "openai/gpt-4o-transcribe"
+TRANSCRIPTION_FILE = ("speech.wav", b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(64), "audio/wav")
+TRANSCRIPTION_TEXT = "The quick brown fox jumps over the lazy dog at dawn."
+# OpenAI's usage of a token-billed transcription, the input split into audio and text tokens.
+TRANSCRIPTION_USAGE = {
+    "type": "tokens",
+    "input_tokens": 210,
+    "input_token_details": {"text_tokens": 17, "audio_tokens": 193},
+    "output_tokens": 13,
+    "total_tokens": 223,
+}
+# What LiteLLM 1.110.2 put in a `TranscriptionResponse`'s `_hidden_params` on a real
+# `atranscription` of gpt-4o-transcribe (against examples/fake_provider, 2026-12-08), the server
+# OpenAI's and the per-call figures as they came: its cost is LiteLLM's price of the usage above.
+# 1.79.0 keeps fewer keys there (no headers, a cost of 0.0: it reads no usage).
+TRANSCRIPTION_HIDDEN = {
+    "model": "gpt-4o-transcribe",
+    "custom_llm_provider": "openai",
+    "additional_headers": {
+        "llm_provider-date": "Tue, 08 Dec 2026 00:20:19 GMT",
+        "llm_provider-content-type": "application/json",
+        "llm_provider-content-length": "221",
+    },
+    "headers": {
+        "date": "Tue, 08 Dec 2026 00:20:19 GMT",
+        "content-type": "application/json",
+        "content-length": "221",
+    },
+    "_response_ms": 509.96,
+    "callback_duration_ms": 0.0,
+    "litellm_call_id": "aec558a8-f296-4db7-9e51-1cba285c8feb",
+    "api_base": "https://api.openai.com/v1",
+    "model_id": None,
+    "response_cost": 0.000655,
+    "litellm_model_name": TRANSCRIPTION_MODEL,
+    "provider_response_model": None,
+}
+
+
+def transcription_result() -> Any:
+    """A transcription as `litellm.atranscription` returns it: a `TranscriptionResponse` with
+    OpenAI's usage (validated into LiteLLM's usage objects, as on a real call) and LiteLLM's
+    `_hidden_params`. LiteLLM 1.79's response has no `usage` field and a real call there keeps
+    none; carried on every release all the same, as a plain dict there, so that the span reads
+    the same counts."""
+    if "usage" in TranscriptionResponse.model_fields:
+        result = TranscriptionResponse(text=TRANSCRIPTION_TEXT, usage=TRANSCRIPTION_USAGE)
+    else:
+        result = TranscriptionResponse(text=TRANSCRIPTION_TEXT)
+        result.usage = copy.deepcopy(TRANSCRIPTION_USAGE)
+    result._hidden_params = dict(TRANSCRIPTION_HIDDEN)
+    result._response_ms = TRANSCRIPTION_HIDDEN["_response_ms"]
+    return result
+
+
+# --- Google GenAI generateContent objects for the isolated scenarios ------------------------------
+
+GENAI_MODEL = "gemini/gemini-2.5-flash"
+GENAI_SERVED_MODEL = "gemini-2.5-flash-preview-09-2025"
+GENAI_RESPONSE_ID = "kq0uaeXQJ4-nz7IPgemini"
+GENAI_CONTENTS = [{"role": "user", "parts": [{"text": MESSAGES[0]["content"]}]}]
+GENAI_CONFIG = {"temperature": 0.2, "maxOutputTokens": 256}
+# The usage of examples/fake_provider's Gemini wire: a prompt mostly read from the cache, and
+# thinking tokens (which `candidatesTokenCount` leaves out).
+GENAI_PROMPT_TOKENS, GENAI_CACHED_TOKENS, GENAI_THOUGHTS_TOKENS = 2210, 1792, 152
+GENAI_CANDIDATES_TOKENS = 64
+# What LiteLLM 1.110.2's stream (`AsyncGoogleGenAIGenerateContentStreamingIterator`) held in
+# `_hidden_params` once it ended (against examples/fake_provider, 2026-12-08), the server
+# Google's. Carried on every release: 1.79's keeps none.
+GENAI_STREAM_HIDDEN = {
+    "model_id": None,
+    "api_base": "https://generativelanguage.googleapis.com/v1beta",
+    "cache_key": "",
+    "response_cost": 0.0,
+    "additional_headers": {
+        "llm_provider-content-type": "text/event-stream",
+        "llm_provider-transfer-encoding": "chunked",
+    },
+    "_response_ms": 1475.77,
+    "callback_duration_ms": 0.0,
+    "litellm_call_id": "a838ad6a-5bfd-4b35-a80e-1c1aa0a7be58",
+    "litellm_model_name": GENAI_MODEL,
+    "provider_response_model": None,
+}
+
+
+def gemini_events(length: int) -> list[bytes]:
+    """The `length` SSE events of one streamed generateContent, as Gemini sends them
+    (examples/fake_provider/wires/gemini.py): each a whole response with a piece of the text,
+    the response's id and model, and `usageMetadata` (every event carries it, its candidates
+    count growing); the last one has the final counts and `finishReason`. LiteLLM 1.110.2
+    yields them one a chunk; Gemini ends each with a blank line, CRLF."""
+
+    def event(index: int) -> bytes:
+        last = index == length - 1
+        candidate: dict[str, Any] = {
+            "content": {"role": "model", "parts": [{"text": MESSAGES_TEXT[index % len(MESSAGES_TEXT)]}]},
+            "index": 0,
+        }
+        if last:
+            candidate["finishReason"] = "STOP"
+        candidates = GENAI_CANDIDATES_TOKENS if last else index + 1
+        usage = {
+            "promptTokenCount": GENAI_PROMPT_TOKENS,
+            "candidatesTokenCount": candidates,
+            "totalTokenCount": GENAI_PROMPT_TOKENS + candidates + GENAI_THOUGHTS_TOKENS,
+            "cachedContentTokenCount": GENAI_CACHED_TOKENS,
+            "thoughtsTokenCount": GENAI_THOUGHTS_TOKENS,
+            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": GENAI_PROMPT_TOKENS}],
+            "cacheTokensDetails": [{"modality": "TEXT", "tokenCount": GENAI_CACHED_TOKENS}],
+        }
+        data = {
+            "candidates": [candidate],
+            "usageMetadata": usage,
+            "modelVersion": GENAI_SERVED_MODEL,
+            "responseId": GENAI_RESPONSE_ID,
+        }
+        return f"data: {json.dumps(data, separators=(',', ':'))}\r\n\r\n".encode()
+
+    return [event(index) for index in range(length)]
+
+
+def generate_content_stream_stub(length: int) -> Callable[..., Any]:
+    """`litellm.google_genai.agenerate_content_stream`'s stand-in: a stream of `length` Gemini
+    events, one a chunk."""
+    path = "google_genai.agenerate_content_stream"
+    return looking_like(path, replaying(gemini_events(length), GENAI_STREAM_HIDDEN))
 
 
 # --- scenarios ---------------------------------------------------------------------------------
@@ -389,7 +556,7 @@ class Scenario:
     call: Callable[[], int] | None = None
     acall: Callable[[], Awaitable[int]] | None = None
     # Isolated scenarios: what `litellm.<stands_in_for>` is while the scenario runs (bare or
-    # wrapped by the instrumentor).
+    # wrapped by the instrumentor); a dotted name reaches into a package of LiteLLM's.
     replacement: Callable[..., Any] | None = None
     stands_in_for: str = "completion"
     metrics: bool = True  # False: instrumented with a no-op meter provider, traces only
@@ -541,10 +708,7 @@ def messages_scenarios(*, traces_only: bool) -> list[Scenario]:
         return result
 
     def prebuilt_stream(chunks: list[bytes]) -> Callable[..., Any]:
-        async def stream(*args: Any, **kwargs: Any) -> Any:
-            return PrebuiltMessagesStream(chunks)
-
-        return stream
+        return replaying(chunks, MESSAGES_STREAM_HIDDEN)
 
     async def call() -> int:
         await litellm.anthropic_messages(
@@ -590,6 +754,61 @@ def messages_scenarios(*, traces_only: bool) -> list[Scenario]:
             )
             for length, chunks in ((SHORT_STREAM, packed_short), (LONG_STREAM, packed_long))
         ),
+    ]
+
+
+def transcription_scenarios(*, traces_only: bool) -> list[Scenario]:
+    """`litellm.atranscription` replaced, while the instrumentor wraps it, by a stub coroutine
+    function that looks like it (`looking_like`) and returns a `TranscriptionResponse` built
+    beforehand."""
+    result = transcription_result()
+
+    async def prebuilt_result(*args: Any, **kwargs: Any) -> Any:
+        return result
+
+    async def call() -> int:
+        await litellm.atranscription(model=TRANSCRIPTION_MODEL, file=TRANSCRIPTION_FILE)
+        return 0
+
+    variants = [("isolated", True), ("isolated traces-only", False)] if traces_only else [("isolated", True)]
+    return [
+        Scenario(
+            "transcription",
+            group,
+            acall=call,
+            replacement=looking_like("atranscription", prebuilt_result),
+            stands_in_for="atranscription",
+            metrics=metrics,
+        )
+        for group, metrics in variants
+    ]
+
+
+def generate_content_scenarios(*, traces_only: bool) -> list[Scenario]:
+    """`litellm.google_genai.agenerate_content_stream` replaced, while the instrumentor wraps
+    it, by a stub coroutine function that looks like it and returns a stream of Gemini's SSE
+    bytes built beforehand, one event a chunk, at the two lengths (their slope is the cost per
+    chunk)."""
+
+    async def stream() -> int:
+        return await adrain(
+            await litellm.google_genai.agenerate_content_stream(
+                model=GENAI_MODEL, contents=GENAI_CONTENTS, config=GENAI_CONFIG
+            )
+        )
+
+    variants = [("isolated", True), ("isolated traces-only", False)] if traces_only else [("isolated", True)]
+    return [
+        Scenario(
+            f"generate_content sse {length}",
+            group,
+            acall=stream,
+            replacement=generate_content_stream_stub(length),
+            stands_in_for="google_genai.agenerate_content_stream",
+            metrics=metrics,
+        )
+        for group, metrics in variants
+        for length in (SHORT_STREAM, LONG_STREAM)
     ]
 
 
@@ -683,22 +902,23 @@ class Harness:
 
     @contextlib.contextmanager
     def prepared(self, scenario: Scenario) -> Iterator[None]:
-        """For an isolated scenario, `litellm.completion` (or the function it stands in for) is
-        its replacement meanwhile, and the stream builder `prebuilt_assembly`: put in place
-        while LiteLLM is bare, so the instrumentor wraps the replacements."""
+        """For an isolated scenario, `litellm.completion` (or the function it stands in for,
+        `stands_in_for` under `litellm`) is its replacement meanwhile, and the stream builder
+        `prebuilt_assembly`: put in place while LiteLLM is bare, so the instrumentor wraps the
+        replacements."""
         if scenario.replacement is None:
             yield
             return
         self.set_instrumented(False)
-        name = scenario.stands_in_for
-        original, original_builder = getattr(litellm, name), litellm.stream_chunk_builder
-        setattr(litellm, name, scenario.replacement)
+        owner, name = stand_in_owner(scenario.stands_in_for)
+        original, original_builder = getattr(owner, name), litellm.stream_chunk_builder
+        setattr(owner, name, scenario.replacement)
         litellm.stream_chunk_builder = prebuilt_assembly
         try:
             yield
         finally:
             self.set_instrumented(False)
-            setattr(litellm, name, original)
+            setattr(owner, name, original)
             litellm.stream_chunk_builder = original_builder
 
     def driven(self, scenario: Scenario) -> Callable[[], Any]:
@@ -880,6 +1100,8 @@ def run_time(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
             *mock_scenarios(make_router()),
             *isolated_scenarios(traces_only=harness.subject.metrics),
             *messages_scenarios(traces_only=harness.subject.metrics),
+            *transcription_scenarios(traces_only=harness.subject.metrics),
+            *generate_content_scenarios(traces_only=harness.subject.metrics),
             *http_scenarios(provider),
         ]
         if args.only:  # while developing: the scenarios whose "group name" contains the text
@@ -1065,13 +1287,13 @@ def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
 
     # The Messages API's call and a 50-event stream, one event a chunk, LiteLLM stubbed out.
     messages, messages_stream = messages_scenarios(traces_only=False)[:2]
-    frames = sse_events(len(STREAM_TEXT) // 3 + 1)
-
-    async def prebuilt_messages_stream(*args: Any, **kwargs: Any) -> Any:
-        return PrebuiltMessagesStream(frames)
-
     messages.name, messages_stream.name = "isolated messages", "isolated messages stream"
-    messages_stream.replacement = prebuilt_messages_stream
+    messages_stream.replacement = replaying(sse_events(len(STREAM_TEXT) // 3 + 1), MESSAGES_STREAM_HIDDEN)
+    # A transcription, and a streamed generateContent of 50 events, one a chunk.
+    transcription = transcription_scenarios(traces_only=False)[0]
+    genai_stream = generate_content_scenarios(traces_only=False)[0]
+    transcription.name, genai_stream.name = "isolated transcription", "isolated generate_content stream"
+    genai_stream.replacement = generate_content_stream_stub(len(STREAM_TEXT) // 3 + 1)
 
     cases = (
         (Scenario("completion", "mock"), completion, args.profile_calls),
@@ -1081,6 +1303,8 @@ def run_profile(harness: Harness, args: argparse.Namespace) -> dict[str, Any]:
         (Scenario("isolated stream", "isolated", replacement=prebuilt_stream), isolated_stream, 500),
         (messages, harness.driven(messages), 5000),
         (messages_stream, harness.driven(messages_stream), 500),
+        (transcription, harness.driven(transcription), 5000),
+        (genai_stream, harness.driven(genai_stream), 500),
     )
     results = {}
     for scenario, call, calls in cases:
@@ -1179,8 +1403,8 @@ def run_instructions(harness: Harness, args: argparse.Namespace) -> dict[str, An
     harness.spans()
     chunks, wrapper_state = real_stream()
 
-    def stream() -> None:
-        drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
+    def stream() -> int:
+        return drain(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
 
     # The timed isolated calls (LiteLLM stubbed out): bare, traced, and traced with metrics.
     call = isolated_scenarios(traces_only=False)[0]
@@ -1189,6 +1413,7 @@ def run_instructions(harness: Harness, args: argparse.Namespace) -> dict[str, An
     messages = messages_scenarios(traces_only=False)
     assert messages[0].name == "messages"
     counts["messages"] = call_counts(harness, counter, messages[0])
+    counts["transcription"] = call_counts(harness, counter, transcription_scenarios(traces_only=False)[0])
     lengths = (
         ("short", SHORT_STREAM, INSTRUCTION_CALLS),
         ("long", INSTRUCTION_LONG_STREAM, INSTRUCTION_CALLS // 5),
@@ -1218,7 +1443,13 @@ def run_instructions(harness: Harness, args: argparse.Namespace) -> dict[str, An
     )
     counts["per_chunk"] = per_chunk
     counts["per_stream"] = (short["inst"] - short["bare"]) - SHORT_STREAM * per_chunk
-    counts["messages_streams"] = messages_stream_counts(harness, counter, messages[1])
+    counts["messages_streams"] = sse_stream_counts(
+        harness, counter, messages[1], lambda length: replaying(sse_events(length), MESSAGES_STREAM_HIDDEN)
+    )
+    genai_stream = generate_content_scenarios(traces_only=False)[0]
+    counts["generate_content_streams"] = sse_stream_counts(
+        harness, counter, genai_stream, generate_content_stream_stub
+    )
     counts["mock"] = mock_completion_counts(harness, counter)
     return {"instructions": counts}
 
@@ -1253,27 +1484,27 @@ def call_counts(harness: Harness, counter: Callgrind, call: Scenario) -> dict[st
     return row
 
 
-def messages_stream_counts(harness: Harness, counter: Callgrind, stream: Scenario) -> dict[str, Any]:
-    """Instructions per isolated Messages API stream (one SSE event a chunk) of the two counted
-    lengths, bare and traced (traces only), and from them per chunk and per stream."""
+def sse_stream_counts(
+    harness: Harness, counter: Callgrind, stream: Scenario, stub: Callable[[int], Callable[..., Any]]
+) -> dict[str, Any]:
+    """Instructions per isolated stream of SSE bytes (one event a chunk: the Messages API's,
+    generateContent's) of the two counted lengths, bare and traced (traces only), and from them
+    per chunk and per stream. `stream` is one of the timed scenarios; `stub(length)` its
+    replacement for a stream of `length` events."""
     if not traces(harness, stream):
         log(f"  instructions {stream.name}: not traced by this subject, not counted")
         return {"traced": False}
     counts: dict[str, Any] = {"traced": True}
+    what = stream.name.rsplit(" ", 1)[0]  # "messages sse 10" -> "messages sse"
     for name, length, n in (
         ("short", SHORT_STREAM, INSTRUCTION_CALLS),
         ("long", INSTRUCTION_LONG_STREAM, INSTRUCTION_CALLS // 5),
     ):
-        frames = sse_events(length)
-
-        async def prebuilt(*a: Any, _frames: list[bytes] = frames, **k: Any) -> Any:
-            return PrebuiltMessagesStream(_frames)
-
         scenario = Scenario(
-            f"messages sse {length}",
+            f"{what} {length}",
             "isolated",
             acall=stream.acall,
-            replacement=prebuilt,
+            replacement=stub(length),
             stands_in_for=stream.stands_in_for,
             metrics=False,
         )

@@ -446,8 +446,13 @@ def scenario_rows(result: dict[str, Any]) -> tuple[list[Row], dict[str, str]]:
 
 # The isolated streams measured at two lengths, by the name their scenarios start with, and what
 # their slope rows are called: LiteLLM's chat chunks; the Messages API's SSE bytes, one event a
-# chunk and several to a chunk (the slope then per event).
-CHUNK_SLOPES = (("stream", ""), ("messages sse", "messages "), ("messages sse packed", "messages packed "))
+# chunk and several to a chunk (the slope then per event); Gemini's generateContent SSE bytes.
+CHUNK_SLOPES = (
+    ("stream", ""),
+    ("messages sse", "messages "),
+    ("messages sse packed", "messages packed "),
+    ("generate_content sse", "generate_content "),
+)
 
 
 def chunk_rows(
@@ -542,9 +547,9 @@ def in_floors(row: Row, result: dict[str, Any], prefix: str = "") -> Stats:
     return quartiles([value / floor for value, floor in zip(row.cpu_rounds, floors, strict=True)])
 
 
-# The scenario column: the longest label, "isolated traces-only messages packed per event (slope
+# The scenario column: the longest label, "isolated traces-only generate_content per chunk (slope
 # 10->410)", fits.
-LABEL_WIDTH = 62
+LABEL_WIDTH = 63
 HEADER = (
     f"{'scenario':<{LABEL_WIDTH}} {'batch':>7} {'spans':>5} {'bare wall':>9} {'bare CPU':>9}  "
     f"{'added wall [IQR]':<26} {'added CPU [IQR]':<26} {'+wall':>7} {'+CPU':>7} {'CPU/floor':>9}"
@@ -671,12 +676,15 @@ def targets(results: dict[str, dict[str, Any]]) -> list[Verdict]:
     # One call, our code alone (LiteLLM stubbed out): traces only against the span floor, with
     # metrics against the span plus the same four points (duration, input, output, cost); each
     # round against the floor timed in that round (see in_floors). The Messages API's call
-    # (`litellm.anthropic_messages`) within the same targets as chat's.
+    # (`litellm.anthropic_messages`) and a transcription (`litellm.atranscription`) within the
+    # same targets as chat's.
     for key, prefix, what in (
         ("isolated traces-only completion", "", "floor"),
         ("isolated completion", "metrics_", "floor with metrics (4 points)"),
         ("isolated traces-only messages", "", "floor"),
         ("isolated messages", "metrics_", "floor with metrics (4 points)"),
+        ("isolated traces-only transcription", "", "floor"),
+        ("isolated transcription", "metrics_", "floor with metrics (4 points)"),
     ):
         row = by_key.get(key)
         if row is None:
@@ -696,6 +704,7 @@ def targets(results: dict[str, dict[str, Any]]) -> list[Verdict]:
     for key, what in (
         ("isolated per chunk", "streamed chunk"),
         ("isolated messages per chunk", "Messages API SSE chunk, one event a chunk"),
+        ("isolated generate_content per chunk", "generateContent SSE chunk, one event a chunk"),
     ):
         chunk = by_key.get(key)
         verdicts.append(
@@ -708,6 +717,7 @@ def targets(results: dict[str, dict[str, Any]]) -> list[Verdict]:
             )
         )
     verdicts.extend(messages_stream_figures(ours, by_key))
+    verdicts.extend(generate_content_stream_figures(ours, by_key))
     verdicts.extend(stream_targets(results, by_key))
     verdicts.extend(peer_comparisons(results, by_key, metrics_floor_cpu[1]))
     return verdicts
@@ -742,6 +752,25 @@ def messages_stream_figures(ours: dict[str, Any], by_key: dict[str, Row]) -> lis
             )
         )
     return verdicts
+
+
+def generate_content_stream_figures(ours: dict[str, Any], by_key: dict[str, Row]) -> list[Verdict]:
+    """Reported: a streamed generateContent's fixed cost (no peer traces
+    `litellm.google_genai.agenerate_content_stream` to compare it with)."""
+    per_stream = by_key.get("isolated traces-only generate_content per stream")
+    if per_stream is None:
+        return []
+    chat = by_key.get("isolated traces-only per stream")
+    carries = _carries(ours, "isolated traces-only generate_content sse 10")
+    return [
+        (
+            INFO,
+            f"generateContent stream, fixed cost (isolated, traces only): added CPU "
+            f"{per_stream.added_cpu[1]:.1f} us = {in_floors(per_stream, ours)[1]:.2f} floors"
+            + (f" (chat's {in_floors(chat, ours)[1]:.2f})" if chat is not None else "")
+            + f"; usage {yes_no(carries.get('usage'))}, cost {yes_no(carries.get('cost'))} on its span",
+        )
+    ]
 
 
 def _stream_pair(peer: dict[str, Row], result: dict[str, Any]) -> tuple[str, str] | None:
@@ -864,15 +893,19 @@ def instruction_targets(counted: dict[str, dict[str, Any]], why_not: dict[str, s
 
 
 def call_instruction_targets(ours: dict[str, Any]) -> list[Verdict]:
-    """One call <= FLOOR_FACTOR x its floor, a chat completion and a Messages API call: traces
-    only against the floor span, with metrics against the floor span plus the same four points;
-    the timed targets again, in callgrind's counts from one process. (On 2026-12-02 the
-    with-metrics counts read 725k or 495k for the floor from run to run, every thread counted as
-    one; on 2026-12-03 fourteen counts in eight processes read 725.2k-727.9k, before and after
-    LiteLLM's worker threads started. The threads are now counted apart, so a worker thread's
-    share of a batch shows in the log.)"""
+    """One call <= FLOOR_FACTOR x its floor, a chat completion, a Messages API call and a
+    transcription: traces only against the floor span, with metrics against the floor span plus
+    the same four points; the timed targets again, in callgrind's counts from one process. (On
+    2026-12-02 the with-metrics counts read 725k or 495k for the floor from run to run, every
+    thread counted as one; on 2026-12-03 fourteen counts in eight processes read 725.2k-727.9k,
+    before and after LiteLLM's worker threads started. The threads are now counted apart, so a
+    worker thread's share of a batch shows in the log.)"""
     verdicts: list[Verdict] = []
-    for name, what in (("completion", "isolated completion"), ("messages", "isolated Messages API call")):
+    for name, what in (
+        ("completion", "isolated completion"),
+        ("messages", "isolated Messages API call"),
+        ("transcription", "isolated transcription"),
+    ):
         call = ours.get(name)
         if not call or "inst" not in call or not call.get("inst_spans"):
             verdicts.append((INFO, f"{what}, in instructions: no traced call was counted"))
@@ -891,12 +924,14 @@ def call_instruction_targets(ours: dict[str, Any]) -> list[Verdict]:
                     f"{floor / 1000:.0f}k (target <= {FLOOR_FACTOR:g}x)",
                 )
             )
-    streams = ours.get("messages_streams")
-    if streams and streams.get("traced"):
+    for name, what in (("messages_streams", "Messages API"), ("generate_content_streams", "generateContent")):
+        streams = ours.get(name)
+        if not streams or not streams.get("traced"):
+            continue
         verdicts.append(
             (
                 INFO,
-                "Messages API stream, one SSE event a chunk, in instructions (callgrind, traces only): "
+                f"{what} stream, one SSE event a chunk, in instructions (callgrind, traces only): "
                 f"{streams['per_chunk'] / 1000:.1f}k per chunk (chat's {ours['per_chunk'] / 1000:.1f}k), "
                 f"{streams['per_stream'] / 1000:.0f}k per stream w/o chunks = "
                 f"{streams['per_stream'] / ours['floor']:.2f} floors (chat's "
@@ -1000,6 +1035,10 @@ def profile_lines(result: dict[str, Any]) -> list[str]:
             "returning a Messages dict)",
             "isolated messages stream": "50-event Messages API streams, one SSE event a chunk "
             "(litellm.anthropic_messages replaced by a stub replaying them)",
+            "isolated transcription": "transcriptions (litellm.atranscription replaced by a stub "
+            "returning a TranscriptionResponse)",
+            "isolated generate_content stream": "50-event generateContent streams, one SSE event a chunk "
+            "(litellm.google_genai.agenerate_content_stream replaced by a stub replaying them)",
         }.get(name, name)
         lines.append(
             f"cProfile, {calls} instrumented {what}; us per call, inflated by the profiler: total "
@@ -1046,7 +1085,11 @@ def instructions_table(counted: dict[str, dict[str, Any]], order: list[str]) -> 
     )
     for subject in order:
         c = counted.get(subject, {}).get("instructions", {})
-        for name, suffix in (("completion", ""), ("messages", " (Messages API)")):
+        for name, suffix in (
+            ("completion", ""),
+            ("messages", " (Messages API)"),
+            ("transcription", " (transcription)"),
+        ):
             call = c.get(name)
             if not call:
                 continue
@@ -1061,25 +1104,45 @@ def instructions_table(counted: dict[str, dict[str, Any]], order: list[str]) -> 
                 f"{call['bare']:>9.0f} {traced:>9.0f} {traced / c['floor']:>5.2f}x "
                 f"{metered:>9.0f} {metered / c['floor_metrics']:>5.2f}x"
             )
-    lines.extend(messages_instructions_lines(counted, order))
+    lines.extend(
+        sse_instructions_lines(
+            counted,
+            order,
+            "messages_streams",
+            "Messages API streams (litellm.anthropic_messages stubbed out, SSE bytes, one event a chunk), "
+            "traces only",
+        )
+    )
+    lines.extend(
+        sse_instructions_lines(
+            counted,
+            order,
+            "generate_content_streams",
+            "generateContent streams (litellm.google_genai.agenerate_content_stream stubbed out, Gemini's "
+            "SSE bytes, one event a chunk), traces only",
+        )
+    )
     lines.extend(mock_instructions_lines(counted, order))
     return lines
 
 
-def messages_instructions_lines(counted: dict[str, dict[str, Any]], order: list[str]) -> list[str]:
-    """The Messages API's isolated streams, one SSE event a chunk, bare and traced (traces only)."""
+def sse_instructions_lines(
+    counted: dict[str, dict[str, Any]], order: list[str], key: str, title: str
+) -> list[str]:
+    """Isolated streams of SSE bytes (the Messages API's under `key` "messages_streams",
+    generateContent's under "generate_content_streams"), one event a chunk, bare and traced
+    (traces only)."""
     rows = [
-        (subject, c["floor"], c["messages_streams"])
+        (subject, c["floor"], c[key])
         for subject in order
-        if (c := counted.get(subject, {}).get("instructions", {})).get("messages_streams", {}).get("traced")
+        if (c := counted.get(subject, {}).get("instructions", {})).get(key, {}).get("traced")
     ]
     if not rows:
         return []
     first = rows[0][2]
     short, long = f"{first['short']['chunks']} chunks", f"{first['long']['chunks']} chunks"
     lines = [
-        "Messages API streams (litellm.anthropic_messages stubbed out, SSE bytes, one event a chunk), "
-        "traces only",
+        title,
         f"{'subject':<30} {'floor':>8} {'bare ' + short:>16} {'inst ' + short:>16} {'bare ' + long:>17} "
         f"{'inst ' + long:>17} {'per chunk':>10} {'per stream':>11} {'in floors':>10}",
     ]
@@ -1145,9 +1208,11 @@ def print_report(measured: Measured, order: list[str]) -> None:
             "in microseconds, the rounds pooled from each subject's processes (interleaved with the "
             "other subjects'); wall = perf_counter, CPU = process_time (all threads). mock = "
             "mock_response=, no HTTP; http = real HTTP to examples/fake_provider/; isolated = "
-            "litellm.completion (messages: litellm.anthropic_messages) replaced by a stub returning "
-            "pre-built LiteLLM objects (a Messages dict, SSE bytes), so the bare call costs ~0 and only "
-            "the instrumentation is timed. spans = spans per instrumented call."
+            "litellm.completion (messages: litellm.anthropic_messages; transcription: "
+            "litellm.atranscription; generate_content: litellm.google_genai.agenerate_content_stream) "
+            "replaced by a stub returning pre-built LiteLLM objects (a Messages dict, a "
+            "TranscriptionResponse, SSE bytes), so the bare call costs ~0 and only the instrumentation "
+            "is timed. spans = spans per instrumented call."
         )
     for subject in order:
         if subject in results:
