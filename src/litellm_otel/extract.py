@@ -278,10 +278,10 @@ def _rerank_usage(response: object) -> object:
 
 def _identity_attributes(response: object) -> Attributes:
     """`gen_ai.response.id` and `gen_ai.response.model` of a result or of a stream's chunk."""
-    return _identity(fields(response))
+    return identity(fields(response))
 
 
-def _identity(read: Mapping[str, Any] | Any) -> Attributes:
+def identity(read: Mapping[str, Any] | Any) -> Attributes:
     attributes: Attributes = {}
     # text(), inline: these two are read on every result and every stream.
     response_id = read.get("id")
@@ -296,7 +296,7 @@ def _identity(read: Mapping[str, Any] | Any) -> Attributes:
 def response_attributes(operation: str, response: object) -> Attributes:
     """Response id, model, finish reasons and usage from a non-streaming LiteLLM result."""
     read = fields(response)  # the response's fields at once: they are read several times
-    attributes = _identity(read)
+    attributes = identity(read)
     reasons = _finish_reasons(read)
     if reasons:
         attributes[sc.GEN_AI_RESPONSE_FINISH_REASONS] = reasons

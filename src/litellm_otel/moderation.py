@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from litellm_otel import semconv as sc
-from litellm_otel.extract import Attributes
-from litellm_otel.readers import MAX_TEXT, field, fields
+from litellm_otel.extract import Attributes, identity
+from litellm_otel.readers import field, fields
 
 KEPT_FROM_REQUEST: Final[frozenset[str]] = frozenset()  # the result's figures win
 
@@ -26,13 +26,7 @@ def request_attributes(params: Mapping[str, Any]) -> Attributes:
 def response_attributes(result: object) -> Attributes:
     """Id, model, and `litellm.moderation.flagged`: whether any input was flagged."""
     read = fields(result)
-    attributes: Attributes = {}
-    response_id = read.get("id")
-    if isinstance(response_id, str) and response_id:
-        attributes[sc.GEN_AI_RESPONSE_ID] = response_id[:MAX_TEXT]
-    model = read.get("model")
-    if isinstance(model, str) and model:
-        attributes[sc.GEN_AI_RESPONSE_MODEL] = model[:MAX_TEXT]
+    attributes = identity(read)
     results = read.get("results")
     if isinstance(results, Sequence) and not isinstance(results, str | bytes):
         flags = [field(item, "flagged") for item in results]

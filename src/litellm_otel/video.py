@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from litellm_otel import semconv as sc
-from litellm_otel.extract import Attributes
-from litellm_otel.readers import MAX_TEXT, fields, number, text
+from litellm_otel.extract import Attributes, identity
+from litellm_otel.readers import fields, number, text
 
 _REQUEST: Final[Attributes] = {sc.GEN_AI_OUTPUT_TYPE: sc.OUTPUT_VIDEO}
 
@@ -48,13 +48,7 @@ def response_attributes(result: object) -> Attributes:
     """The job's id, model and status, and the video's seconds (kept from the request where it
     named them: KEPT_FROM_REQUEST)."""
     read = fields(result)
-    attributes: Attributes = {}
-    response_id = read.get("id")
-    if isinstance(response_id, str) and response_id:
-        attributes[sc.GEN_AI_RESPONSE_ID] = response_id[:MAX_TEXT]
-    model = read.get("model")
-    if isinstance(model, str) and model:
-        attributes[sc.GEN_AI_RESPONSE_MODEL] = model[:MAX_TEXT]
+    attributes = identity(read)
     status = text(read.get("status"))
     if status is not None:
         attributes[sc.LITELLM_VIDEO_STATUS] = status
