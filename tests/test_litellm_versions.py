@@ -71,6 +71,8 @@ SURFACE_ENTRY_POINTS = [
     "litellm.google_genai.agenerate_content_stream",
     "litellm.completion_with_retries",
     "litellm.acompletion_with_retries",
+    "litellm.adapter_completion",
+    "litellm.aadapter_completion",
 ]
 # Google's Interactions API, from 1.90 (no `litellm.interactions` on 1.79).
 INTERACTIONS_ENTRY_POINTS = ["litellm.interactions.create", "litellm.interactions.acreate"]

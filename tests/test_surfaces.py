@@ -12,6 +12,7 @@ from typing import Any
 import litellm
 import openai
 import pytest
+from litellm.integrations.custom_logger import CustomLogger
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 from packaging.version import Version
@@ -562,3 +563,40 @@ def test_batch_completion_calls_are_children_of_the_callers_span(
     assert len(chats) == 2
     assert {s.parent.span_id if s.parent else None for s in chats} == {parent.get_span_context().span_id}
     assert sum(int(attributes(s)[sc.GEN_AI_USAGE_INPUT_TOKENS]) for s in chats) == 2 * fp.CHAT_PROMPT_TOKENS
+
+
+class _Translating(CustomLogger):  # type: ignore[misc]  # LiteLLM's adapter base is untyped
+    """An adapter (litellm.adapters) whose requests arrive as {"prompt": …} and whose answer is the
+    completion's text."""
+
+    def translate_completion_input_params(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        prompt = kwargs.pop("prompt")
+        return {**kwargs, "messages": [{"role": "user", "content": prompt}]}
+
+    def translate_completion_output_params(self, response: Any) -> Any:
+        return response
+
+
+@ASYNC
+async def test_adapter_completion_is_a_chat_span_with_the_completions_usage(
+    provider: FakeProvider,
+    span_exporter: InMemorySpanExporter,
+    is_async: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(litellm, "adapters", [{"id": "prompt-only", "adapter": _Translating()}])
+    await call(
+        is_async,
+        "adapter_completion",
+        adapter_id="prompt-only",
+        model="openai/gpt-4o-mini",
+        prompt="Say hello",
+        api_base=provider.openai_base,
+        api_key=API_KEY,
+    )
+
+    span = only_span(span_exporter)
+    assert span.name == "chat openai/gpt-4o-mini"
+    got = attributes(span)
+    assert got[sc.GEN_AI_USAGE_INPUT_TOKENS] == fp.CHAT_PROMPT_TOKENS
+    assert cost(got) > 0

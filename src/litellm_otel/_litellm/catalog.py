@@ -1024,13 +1024,8 @@ UNTRACED: Final[Mapping[str, str]] = MappingProxyType(
             *_sdk("acreate"),
         ),
         **_each(
-            "it translates the request with a registered adapter and sends it through "
-            "litellm.completion or litellm.acompletion, whose span covers it",
-            *_sdk(*_twins("adapter_completion")),
-        ),
-        **_each(
-            "each attempt is litellm.aadapter_completion, which sends the request through "
-            "litellm.acompletion (traced); the Router adds no span of its own",
+            "each attempt is litellm.aadapter_completion, which is traced; the Router adds no span "
+            "of its own",
             *_router("aadapter_completion"),
         ),
         **_each(

@@ -160,6 +160,10 @@ SURFACE_ENTRY_POINTS: Final = (
     # They retry `litellm.completion` through tenacity with a reference bound in litellm.main, not
     # the patched name (1.79 … 1.110.2): their own span is the call's, the retries its requests.
     ("litellm", ("completion_with_retries", "acompletion_with_retries"), sc.OP_CHAT, Surface.CHAT),
+    # They translate the request with a registered adapter (litellm.adapters) and call
+    # `completion`/`acompletion` through litellm.main's globals, not the patched names (1.79 …
+    # 1.110.2): their own span is the call's; the result is the adapter's translation.
+    ("litellm", ("adapter_completion", "aadapter_completion"), sc.OP_CHAT, Surface.CHAT),
     # Google's Interactions API (read from 1.90.7, 1.106.12, 1.108.14, 1.109.3, 1.110.2): `acreate`
     # runs `litellm.interactions.main.create` in an executor, not this name, so one span per call.
     ("litellm.interactions", ("create", "acreate"), sc.OP_CHAT, Surface.INTERACTIONS),
