@@ -9,6 +9,11 @@ constants as moved and its GenAI enums emit DeprecationWarning. Stable names (`e
 from typing import Final
 
 from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE
+from opentelemetry.semconv.attributes.exception_attributes import (
+    EXCEPTION_MESSAGE,
+    EXCEPTION_STACKTRACE,
+    EXCEPTION_TYPE,
+)
 from opentelemetry.semconv.attributes.http_attributes import (
     HTTP_REQUEST_METHOD,
     HTTP_REQUEST_RESEND_COUNT,
@@ -19,8 +24,14 @@ from opentelemetry.semconv.attributes.url_attributes import URL_FULL
 
 SCHEMA_URL: Final = "https://opentelemetry.io/schemas/1.41.1"
 
+# The exception span event (the exception conventions' event name).
+EVENT_EXCEPTION: Final = "exception"
+
 __all__ = [
     "ERROR_TYPE",
+    "EXCEPTION_MESSAGE",
+    "EXCEPTION_STACKTRACE",
+    "EXCEPTION_TYPE",
     "HTTP_REQUEST_METHOD",
     "HTTP_REQUEST_RESEND_COUNT",
     "HTTP_RESPONSE_STATUS_CODE",

@@ -309,8 +309,17 @@ class Traced:
         message = extract.redact(str(exc), secrets)
         stacktrace = extract.redact("".join(traceback.format_exception(exc)), secrets)
         self.span.set_attributes(error)
-        self.span.record_exception(
-            exc, attributes={"exception.message": message, "exception.stacktrace": stacktrace}
+        # The exception event, added as Span.record_exception would add it, but with the stack
+        # formatted once: record_exception formats it again before taking ours (SDK 1.39 … 1.45),
+        # and through LiteLLM's long functions each format cost ~1.9 ms on Python 3.11 (the
+        # proxy bench: 8M instructions an event).
+        self.span.add_event(
+            sc.EVENT_EXCEPTION,
+            {
+                sc.EXCEPTION_TYPE: error[sc.ERROR_TYPE],
+                sc.EXCEPTION_MESSAGE: message,
+                sc.EXCEPTION_STACKTRACE: stacktrace,
+            },
         )
         self.span.set_status(Status(StatusCode.ERROR, message[:_MAX_MESSAGE]))
 
