@@ -1,5 +1,5 @@
 """Development tasks: `nox -s tests-quick` (the Quickstart's), `tests`, `tests-newest`, `lint`,
-`typecheck`, `demo`, `proxy`, `phoenix`, `bench`, `leaks`.
+`typecheck`, `demo`, `proxy`, `phoenix`, `bench`, `bench-proxy`, `leaks`.
 
 The CI command (`.ci/run` runs it): `nox -s lint typecheck tests proxy phoenix frameworks`."""
 
@@ -165,6 +165,32 @@ def proxy(session: nox.Session, litellm: str) -> None:
     _install_proxy_dependencies(session, litellm)
     session.run("python", "-c", PRINT_LITELLM)
     session.run("pytest", "tests/proxy", *session.posargs, env={**OFFLINE_ENV, "NOX_PROXY": "1"})
+
+
+# The proxy's overhead is measured on the newest pinned release (the README's "through the proxy"
+# table names it), installed as the `proxy` session installs it.
+BENCH_PROXY_LITELLM = PINNED_LITELLM[-1]
+
+
+@nox.session(name="bench-proxy")
+def bench_proxy(session: nox.Session) -> None:
+    """The real LiteLLM proxy measured per request: bare, FastAPI's instrumentation alone, the
+    README recipe, LiteLLM's own `otel` callback and its OTel v2, in alternating rounds (not in
+    CI; about 15 minutes on 2 cores). `-- --quick` for one short round, `-- --instructions
+    bare,fastapi-only,recipe` for callgrind's counts of one worker, `-- --profile recipe,fastapi-only`
+    for one worker under py-spy; `-- --help` for the rest (benchmarks/proxy.py).
+    """
+    session.install(
+        "-e",
+        ".",
+        "opentelemetry-distro",
+        "opentelemetry-instrumentation-fastapi",
+        "opentelemetry-exporter-otlp-proto-http",
+        "py-spy",
+    )
+    _install_proxy_dependencies(session, BENCH_PROXY_LITELLM)
+    session.run("python", "-c", PRINT_LITELLM)
+    session.run("python", "benchmarks/proxy.py", *session.posargs, env=OFFLINE_ENV)
 
 
 # The Phoenix release the backend test reads back from; a venv of its own (about 500 MB of
