@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import traceback
+
 import litellm
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -360,6 +363,23 @@ async def test_provider_error_is_recorded_and_reraised(
     assert event.attributes is not None
     assert str(event.attributes["exception.type"]).endswith(exception.__name__)
     assert getattr(raised.value, "status_code", None) == status
+    # Python's own traceback text, as it stood when the call failed (the caller's frames are
+    # added later, as the exception rises), without the `^^^` marker lines.
+    recorded = str(event.attributes["exception.stacktrace"]).splitlines()
+    printed = "".join(traceback.format_exception(raised.value)).splitlines()
+    assert recorded[-1] == printed[-1] == f"litellm.exceptions.{exception.__name__}: {raised.value}"
+    assert not [line for line in recorded if _MARKERS.match(line)]
+    assert _in_order(recorded, printed)
+    assert sum("File " in line for line in recorded) >= 5  # LiteLLM's frames, not just ours
+
+
+_MARKERS = re.compile(r"^ *[\^~]+ *$")
+
+
+def _in_order(lines: list[str], within: list[str]) -> bool:
+    """Whether `lines` appear in `within` in the same order."""
+    rest = iter(within)
+    return all(line in rest for line in lines)
 
 
 def test_anthropic_error_is_recorded(provider: FakeProvider, span_exporter: InMemorySpanExporter) -> None:
