@@ -29,6 +29,9 @@ def hidden_params(response: object) -> Mapping[str, Any]:
     """LiteLLM's `_hidden_params` of a result (cost, api_base, provider), or an empty mapping."""
     # A LiteLLM result or chunk keeps them among pydantic's private attributes, a stream wrapper
     # in its __dict__: both read directly (field() looks in the extra fields first).
+    if type(response) is dict:  # a plain result (Messages API, generateContent): no attributes to try
+        hidden = response.get("_hidden_params")
+        return hidden if isinstance(hidden, Mapping) else {}
     private = getattr(response, "__pydantic_private__", None)
     hidden = private.get("_hidden_params") if type(private) is dict else None
     if hidden is None:
