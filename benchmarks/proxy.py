@@ -6,6 +6,8 @@
     nox -s bench-proxy -- --instructions bare,fastapi-only,recipe   # callgrind, one worker
     nox -s bench-proxy -- --profile recipe,fastapi-only   # one worker under py-spy, then a diff
     nox -s bench-proxy -- --profile recipe --profiler cprofile   # the event loop's calls, counted
+    nox -s bench-proxy -- --instructions fastapi-only,recipe --otel-env OTEL_TRACES_EXPORTER=none
+        # what the variants cost without exporting spans (any setting, for every variant but bare)
 
 The real proxy (`litellm --config ... --num_workers N`, the `nox -s proxy` installation) serves
 the local fake provider (examples/fake_provider, in this process); an OTLP/HTTP receiver, also in
@@ -48,6 +50,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import gzip
 import importlib.metadata
 import importlib.util
@@ -834,7 +837,27 @@ def versions() -> str:
 
 
 def machine_lines() -> list[str]:
-    return [*bench_machine_lines(), f"versions: {versions()}"]
+    lines = [*bench_machine_lines(), f"versions: {versions()}"]
+    if EXTRA_ENV:
+        lines.append("every variant but bare also ran with: " + " ".join(f"{k}={v}" for k, v in EXTRA_ENV))
+    return lines
+
+
+# `--otel-env KEY=VALUE`: settings added to every instrumented variant (e.g. OTEL_TRACES_EXPORTER=none
+# to count what export costs), shown in the report's header.
+EXTRA_ENV: list[tuple[str, str]] = []
+
+
+def add_otel_env(settings: Sequence[str]) -> None:
+    for setting in settings:
+        key, sep, value = setting.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"--otel-env takes KEY=VALUE, not {setting!r}")
+        EXTRA_ENV.append((key, value))
+    if EXTRA_ENV:
+        for name, variant in VARIANT_TABLE.items():
+            if name != BARE:
+                VARIANT_TABLE[name] = dataclasses.replace(variant, env=(*variant.env, *EXTRA_ENV))
 
 
 def spread(values: Sequence[float], digits: int = 2, suffix: str = "") -> str:
@@ -1317,6 +1340,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="times every proxy is started afresh, sharing the rounds (default 4)",
     )
     parser.add_argument("--skip-content", action="store_true", help="do not count what each variant exports")
+    parser.add_argument(
+        "--otel-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an environment setting for every variant but bare (repeatable), e.g. OTEL_TRACES_EXPORTER=none",
+    )
     parser.add_argument("--quick", action="store_true", help="one round of 60 requests")
     parser.add_argument("--profile", metavar="VARIANT[,VARIANT]", help="profile one worker instead of timing")
     parser.add_argument("--profiler", choices=("py-spy", "cprofile"), default="py-spy")
@@ -1422,6 +1452,7 @@ def instructions_main(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    add_otel_env(args.otel_env)
     if args.profile:
         return profile_main(args)
     if args.instructions:
