@@ -12,7 +12,7 @@ import operator
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
 from litellm_otel import extract
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from litellm_otel.stream_state import StreamState
 
 _MISSING: Final = object()
+_NO_HIDDEN: Final[Mapping[str, Any]] = MappingProxyType({})
 
 
 def hidden_params(response: object) -> Mapping[str, Any]:
@@ -31,7 +32,7 @@ def hidden_params(response: object) -> Mapping[str, Any]:
     # in its __dict__: both read directly (field() looks in the extra fields first).
     if type(response) is dict:  # a plain result (Messages API, generateContent): no attributes to try
         hidden = response.get("_hidden_params")
-        return hidden if isinstance(hidden, Mapping) else {}
+        return _NO_HIDDEN if hidden is None else hidden if isinstance(hidden, Mapping) else _NO_HIDDEN
     private = getattr(response, "__pydantic_private__", None)
     hidden = private.get("_hidden_params") if type(private) is dict else None
     if hidden is None:
