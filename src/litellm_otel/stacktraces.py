@@ -35,7 +35,8 @@ _OWN_SHAPES: Final[tuple[type[BaseException], ...]] = tuple(
     cls for cls in (getattr(builtins, "BaseExceptionGroup", None), SyntaxError) if cls is not None
 )
 
-_frames: dict[tuple[CodeType, int], str] = {}
+_Where = tuple[str, int, str]  # a frame's file, line and function: what Python folds repeats by
+_frames: dict[tuple[int, int], tuple[CodeType, _Where, str]] = {}
 
 
 def format_exception(exc: BaseException) -> str:
@@ -78,17 +79,23 @@ def _needs_traceback(exc: BaseException) -> bool:
 
 
 def _add_frames(parts: list[str], tb: TracebackType | None) -> None:
-    last: tuple[str, int, str] | None = None
+    last: _Where | None = None
     repeated = 0
     while tb is not None:
-        code, line = tb.tb_frame.f_code, tb.tb_lineno
-        where = (code.co_filename, line, code.co_name)
+        code = tb.tb_frame.f_code
+        # Keyed by the code object and the instruction: `tb_lineno` walks the code's line table
+        # from its start, every time (CPython 3.11), and LiteLLM's functions run to thousands of
+        # lines. The entry holds the code object, so its id stays its own while cached.
+        cached = _frames.get((id(code), tb.tb_lasti))
+        if cached is None or cached[0] is not code:
+            cached = _frame(code, tb)
+        where = cached[1]
         if where != last:
             _add_repeats(parts, repeated)
             last, repeated = where, 0
         repeated += 1
         if repeated <= _REPEATS_SHOWN:
-            parts.append(_frame(code, line, tb))
+            parts.append(cached[2])
         tb = tb.tb_next
     _add_repeats(parts, repeated)
 
@@ -99,18 +106,17 @@ def _add_repeats(parts: list[str], repeated: int) -> None:
         parts.append(f"  [Previous line repeated {more} more time{'s' if more > 1 else ''}]\n")
 
 
-def _frame(code: CodeType, line: int, tb: TracebackType) -> str:
-    key = (code, line)
-    formatted = _frames.get(key)
-    if formatted is None:
-        source = linecache.getline(code.co_filename, line, tb.tb_frame.f_globals).strip()
-        formatted = f'  File "{code.co_filename}", line {line}, in {code.co_name}\n'
-        if source:
-            formatted += f"    {source}\n"
-        if len(_frames) >= _MAX_FRAMES:
-            _frames.clear()
-        _frames[key] = formatted
-    return formatted
+def _frame(code: CodeType, tb: TracebackType) -> tuple[CodeType, _Where, str]:
+    filename, line, name = code.co_filename, tb.tb_lineno, code.co_name
+    source = linecache.getline(filename, line, tb.tb_frame.f_globals).strip()
+    formatted = f'  File "{filename}", line {line}, in {name}\n'
+    if source:
+        formatted += f"    {source}\n"
+    if len(_frames) >= _MAX_FRAMES:
+        _frames.clear()
+    entry = (code, (filename, line, name), formatted)
+    _frames[id(code), tb.tb_lasti] = entry
+    return entry
 
 
 def _exception_line(exc: BaseException) -> str:
