@@ -137,7 +137,15 @@ async def litellm_logging_worker_stopped() -> AsyncIterator[None]:
         return
     with contextlib.suppress(asyncio.TimeoutError, RuntimeError):  # RuntimeError: another loop's queue
         await asyncio.wait_for(worker.flush(), timeout=10)
-    await worker.stop()
+    # LiteLLM's `stop()` cancels the task once and awaits it: a cancellation swallowed by the
+    # worker's `wait_for` left it waiting on its queue and the teardown waiting on it (seen in
+    # CI, 2026-12-08). Cancelled again until it ends, for at most about a second.
+    for _ in range(100):
+        task.cancel()
+        await asyncio.wait({task}, timeout=0.01)
+        if task.done():
+            break
+    worker._worker_task = None
     worker._queue = None
 
 
