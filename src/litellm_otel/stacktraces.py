@@ -29,8 +29,8 @@ _HEADER: Final = "Traceback (most recent call last):\n"
 _REPEATS_SHOWN: Final = 3  # traceback's _RECURSIVE_CUTOFF: a frame repeated more is folded
 _MAX_FRAMES: Final = 4096  # formatted frames kept; the cache starts afresh when full
 
-# Printed in a shape of their own (the group's tree, the syntax error's caret line): by traceback.
-# BaseExceptionGroup is Python 3.11's.
+# Printed in a shape of their own (the group's tree, the syntax error's caret line), anywhere in
+# the printed chain: by traceback. BaseExceptionGroup is Python 3.11's.
 _OWN_SHAPES: Final[tuple[type[BaseException], ...]] = tuple(
     cls for cls in (getattr(builtins, "BaseExceptionGroup", None), SyntaxError) if cls is not None
 )
@@ -42,13 +42,13 @@ _frames: dict[tuple[int, int], tuple[CodeType, _Where, str]] = {}
 def format_exception(exc: BaseException) -> str:
     """`exc` and its chain of causes and contexts as `traceback.format_exception` prints them,
     without the markers under each frame's source line."""
-    if _needs_traceback(exc):
-        return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     chain: list[tuple[BaseException, str]] = []  # newest first: each with what precedes it
     seen: set[int] = set()
     current: BaseException | None = exc
     joint = ""
     while current is not None and id(current) not in seen:
+        if isinstance(current, _OWN_SHAPES):  # printed in a shape of their own: by traceback
+            return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         seen.add(id(current))
         chain.append((current, joint))
         if current.__cause__ is not None:
@@ -65,17 +65,6 @@ def format_exception(exc: BaseException) -> str:
         parts.append(_exception_line(link))
         parts.append(joint)
     return "".join(parts)
-
-
-def _needs_traceback(exc: BaseException) -> bool:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, _OWN_SHAPES):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
 
 
 def _add_frames(parts: list[str], tb: TracebackType | None) -> None:
