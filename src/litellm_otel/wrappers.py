@@ -177,17 +177,7 @@ def _wrapper(
                 call = start(telemetry, operation, bind_params(operation.positional, args, kwargs), current)
             if call is None:
                 return await wrapped(*args, **kwargs)
-            # Traced.finish_awaited, inline: a failure's traceback, which LiteLLM formats and
-            # logs more than once, has one frame of ours per traced layer, not two.
-            token = call.attach()
-            try:
-                result = await wrapped(*args, **kwargs)
-            except BaseException as exc:
-                call.fail(exc)
-                raise
-            finally:
-                context.detach(token)
-            return call.finish(result)
+            return await call.finish_awaited(wrapped(*args, **kwargs))
 
         return traced_async
 
